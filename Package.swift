@@ -1,0 +1,51 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "StudyIntake",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "intake", targets: ["IntakeCLI"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .target(
+            name: "CDCMTK",
+            // Explicit libraries rather than pkgConfig: Debian's dcmtk.pc requires sndfile.pc, which
+            // is absent, and SwiftPM then silently links nothing.
+            linkerSettings: [
+                .linkedLibrary("dcmdata"),
+                .linkedLibrary("oflog"),
+                .linkedLibrary("ofstd"),
+            ]
+        ),
+        .target(
+            name: "DICOM",
+            dependencies: [
+                "CDCMTK",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "IntakeCLI",
+            dependencies: [
+                "DICOM",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "DICOMTests",
+            dependencies: ["DICOM"]
+        ),
+        .testTarget(
+            name: "IntakeCLITests",
+            dependencies: ["IntakeCLI"]
+        ),
+    ],
+    swiftLanguageModes: [.v6],
+    cxxLanguageStandard: .cxx17
+)

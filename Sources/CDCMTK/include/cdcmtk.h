@@ -1,0 +1,144 @@
+// A small C API over DCMTK's dcmdata, so that Swift never sees a C++ type.
+//
+// Handles are opaque and owned by the caller: every `_open` has its `_close`, every error its
+// `cdcmtk_error_free`. Pointers returned as "borrowed" stay valid until the handle they came from is
+// closed; Swift copies them at once. Every entry point catches C++ exceptions and reports them as
+// CDCMTK_ERROR_INTERNAL, so no exception ever unwinds into Swift.
+
+#ifndef CDCMTK_H
+#define CDCMTK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Why an operation failed. The values are stable; Swift maps them onto `DICOMReadError.Code`.
+typedef enum cdcmtk_error_code {
+    CDCMTK_ERROR_NOT_FOUND = 1,
+    CDCMTK_ERROR_PERMISSION_DENIED = 2,
+    CDCMTK_ERROR_NOT_REGULAR_FILE = 3,
+    CDCMTK_ERROR_UNREADABLE = 4,
+    CDCMTK_ERROR_NOT_DICOM = 5,
+    CDCMTK_ERROR_TRUNCATED = 6,
+    CDCMTK_ERROR_MALFORMED = 7,
+    CDCMTK_ERROR_DICTIONARY_MISSING = 8,
+    CDCMTK_ERROR_INTERNAL = 9,
+    CDCMTK_ERROR_SYMBOLIC_LINK = 10,
+} cdcmtk_error_code;
+
+/// A failure: a code plus DCMTK's own message. Release with cdcmtk_error_free.
+typedef struct cdcmtk_error cdcmtk_error;
+
+cdcmtk_error_code cdcmtk_error_get_code(const cdcmtk_error *_Nonnull error);
+/// Borrowed; valid until cdcmtk_error_free.
+const char *_Nonnull cdcmtk_error_get_message(const cdcmtk_error *_Nonnull error);
+void cdcmtk_error_free(cdcmtk_error *_Nullable error);
+
+/// Severity of a DCMTK log event, in oflog's order.
+typedef enum cdcmtk_log_level {
+    CDCMTK_LOG_TRACE = 0,
+    CDCMTK_LOG_DEBUG = 1,
+    CDCMTK_LOG_INFO = 2,
+    CDCMTK_LOG_WARN = 3,
+    CDCMTK_LOG_ERROR = 4,
+    CDCMTK_LOG_FATAL = 5,
+} cdcmtk_log_level;
+
+/// Receives DCMTK's log events. `logger` and `message` are borrowed for the duration of the call.
+/// Called from whichever thread DCMTK logs on.
+typedef void (*cdcmtk_log_handler)(cdcmtk_log_level level, const char *_Nonnull logger,
+                                   const char *_Nonnull message);
+
+/// Prepares DCMTK's global state once per process: loads the data dictionary (and checks that it
+/// did load), routes oflog's output to `handler` instead of stderr, and turns on the tolerant read
+/// options real discs need (VR UN converted to the dictionary's VR, odd lengths accepted).
+/// Later calls do nothing and return the first call's outcome. Returns false and sets `*error_out`
+/// (CDCMTK_ERROR_DICTIONARY_MISSING) when the dictionary could not be loaded.
+bool cdcmtk_initialize(cdcmtk_log_handler _Nullable handler,
+                       cdcmtk_error *_Nullable *_Nullable error_out);
+
+/// How much of a file cdcmtk_file_open parses.
+typedef enum cdcmtk_read_extent {
+    /// Stop before (7FE0,0010) Pixel Data: the header only. Mirrors loadFileUntilTag(DCM_PixelData).
+    CDCMTK_READ_HEADER = 0,
+    /// The whole file, pixel data included.
+    CDCMTK_READ_WHOLE = 1,
+} cdcmtk_read_extent;
+
+/// One parsed DICOM file (DcmFileFormat inside).
+typedef struct cdcmtk_file cdcmtk_file;
+
+/// A dataset or a sequence item (DcmItem inside). Always borrowed from a cdcmtk_file.
+typedef struct cdcmtk_item cdcmtk_item;
+
+/// A DICOM attribute tag.
+typedef struct cdcmtk_tag {
+    uint16_t group;
+    uint16_t element;
+} cdcmtk_tag;
+
+/// Opens and parses `path`. The file is opened once, refusing a final symlink
+/// (CDCMTK_ERROR_SYMBOLIC_LINK), and
+/// sniffed before parsing: it must carry "DICM" after a 128-byte preamble, or start with a
+/// plausible group 0002/0008 element (a raw dataset, implicit or explicit VR); anything else is
+/// CDCMTK_ERROR_NOT_DICOM without being parsed. Values longer than `max_value_length` bytes are not
+/// kept in memory (DCMTK's maxReadLength). Returns NULL and sets `*error_out` on failure.
+cdcmtk_file *_Nullable cdcmtk_file_open(const char *_Nonnull path, cdcmtk_read_extent extent,
+                                        uint32_t max_value_length,
+                                        cdcmtk_error *_Nullable *_Nullable error_out);
+void cdcmtk_file_close(cdcmtk_file *_Nullable file);
+
+/// Whether the file began with a 128-byte preamble and "DICM".
+bool cdcmtk_file_has_preamble(const cdcmtk_file *_Nonnull file);
+/// Whether the file carried a File Meta Information group (0002,xxxx).
+bool cdcmtk_file_has_meta_group(const cdcmtk_file *_Nonnull file);
+/// The UID of the transfer syntax the dataset was actually read in; borrowed (a static string), or
+/// NULL when DCMTK could not name it.
+const char *_Nullable cdcmtk_file_transfer_syntax_uid(const cdcmtk_file *_Nonnull file);
+/// The size of the file in bytes, as seen when it was opened.
+uint64_t cdcmtk_file_size(const cdcmtk_file *_Nonnull file);
+/// The File Meta Information group; borrowed. Empty when the file had none.
+cdcmtk_item *_Nonnull cdcmtk_file_meta(cdcmtk_file *_Nonnull file);
+/// The main dataset; borrowed.
+cdcmtk_item *_Nonnull cdcmtk_file_dataset(cdcmtk_file *_Nonnull file);
+
+/// Whether `item` holds an element with this tag (even an empty one).
+bool cdcmtk_item_contains(cdcmtk_item *_Nonnull item, cdcmtk_tag tag);
+
+/// The raw bytes of a string-valued element (AE AS CS DA DS DT IS LO LT PN SH ST TM UC UI UR UT),
+/// every value with its backslashes, in the dataset's own character set, trailing padding removed.
+/// Mirrors DcmItem::findAndGetString(tag, value, length). Returns false when the element is absent,
+/// not string-valued, or its value was not kept in memory; `*bytes_out` is borrowed.
+bool cdcmtk_item_get_string_bytes(cdcmtk_item *_Nonnull item, cdcmtk_tag tag,
+                                  const char *_Nullable *_Nonnull bytes_out,
+                                  size_t *_Nonnull length_out);
+
+/// The number of values (VM) of an element; 0 when absent or empty.
+unsigned long cdcmtk_item_value_count(cdcmtk_item *_Nonnull item, cdcmtk_tag tag);
+
+/// Value `index` of a numeric element as a double, whatever its VR: binary (US SS UL SL FL FD)
+/// or text (DS IS). Mirrors DcmElement::getUint16/getSint32/getFloat64 by VR. Returns false when
+/// the element is absent, has fewer values, or the value is not a number.
+bool cdcmtk_item_get_number(cdcmtk_item *_Nonnull item, cdcmtk_tag tag, unsigned long index,
+                            double *_Nonnull value_out);
+
+/// The number of items of a sequence element; 0 when absent or not a sequence.
+unsigned long cdcmtk_item_sequence_count(cdcmtk_item *_Nonnull item, cdcmtk_tag tag);
+/// Item `index` of a sequence element; borrowed, NULL when out of range.
+cdcmtk_item *_Nullable cdcmtk_item_sequence_item(cdcmtk_item *_Nonnull item, cdcmtk_tag tag,
+                                                 unsigned long index);
+
+/// The byte offset of `item` from the start of its file, for a DICOMDIR directory record (an item
+/// of (0004,1220) Directory Record Sequence): the value that (0004,1400), (0004,1420) and
+/// (0004,1200) refer to. Mirrors DcmDirectoryRecord::getFileOffset. Returns false for other items.
+bool cdcmtk_item_get_record_offset(cdcmtk_item *_Nonnull item, uint32_t *_Nonnull offset_out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,147 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The entries below a folder (a disc, a drop), listed without following any symbolic link, and the
+/// resolution of DICOMDIR references against them.
+public struct MediaScan: Sendable {
+    /// What an entry is, from lstat.
+    public enum EntryKind: String, Sendable, Hashable {
+        case regularFile
+        case symbolicLink
+        /// A FIFO, socket or device: never opened.
+        case other
+    }
+
+    public struct Entry: Sendable, Hashable {
+        /// Path below the root, `/`-separated.
+        public var relativePath: String
+        public var kind: EntryKind
+        public var size: UInt64
+    }
+
+    /// Where a DICOMDIR's Referenced File ID leads.
+    public enum Resolution: Sendable, Hashable {
+        /// A regular file below the root (its relative path).
+        case file(String)
+        /// A symbolic link below the root (its relative path): never followed.
+        case symbolicLink(String)
+        /// Nothing of that name is on the disc.
+        case missing
+        /// The reference leaves the disc (`..`, an absolute path, a separator inside a component).
+        case escapesMedia(String)
+    }
+
+    /// Folders deeper than this are not descended into: no real disc nests so deep.
+    public static let maximumDepth = 32
+
+    public let root: String
+    /// Every file and link below the root, sorted by relative path.
+    public let entries: [Entry]
+    private let entryByKey: [String: Entry]
+
+    /// Lists the folder at `root`. Throws when `root` itself cannot be listed.
+    public init(root: String) throws(DICOMReadError) {
+        self.root = root
+        var found: [Entry] = []
+        guard let top = opendir(root) else {
+            let error = errno
+            let code: DICOMReadError.Code = error == EACCES ? .permissionDenied : error == ENOENT ? .notFound : .unreadable
+            throw DICOMReadError(code: code, path: root, detail: String(cString: strerror(error)))
+        }
+        closedir(top)
+        Self.walk(root: root, relative: "", depth: 0, into: &found)
+        entries = found.sorted { $0.relativePath < $1.relativePath }
+        var byKey: [String: Entry] = [:]
+        for entry in entries {
+            for key in Self.lookupKeys(entry.relativePath.split(separator: "/").map(String.init))
+            where byKey[key] == nil {
+                byKey[key] = entry
+            }
+        }
+        entryByKey = byKey
+    }
+
+    public var regularFiles: [Entry] { entries.filter { $0.kind == .regularFile } }
+
+    /// Regular files named DICOMDIR in any case (ISO 9660 mounts may lower-case it).
+    public var dicomdirPaths: [String] {
+        regularFiles.map(\.relativePath).filter { path in
+            let name = path.split(separator: "/").last.map(String.init) ?? path
+            return Self.normalized(name) == "dicomdir"
+        }
+    }
+
+    /// Resolves a Referenced File ID written in the DICOMDIR at `dicomdirPath`, case-insensitively,
+    /// ignoring an ISO 9660 `;1` version suffix and allowing a `.dcm` extension on the file.
+    public func resolve(referencedFileID components: [String], fromDICOMDIRAt dicomdirPath: String) -> Resolution {
+        for component in components {
+            if component.isEmpty || component == "." || component == ".." {
+                return .escapesMedia("the component \"\(component)\" is not a file name")
+            }
+            if component.contains("/") || component.contains("\0") || component.contains(":") {
+                return .escapesMedia("the component \"\(component)\" holds a path separator")
+            }
+        }
+        let base = dicomdirPath.split(separator: "/").dropLast().map(String.init)
+        for key in Self.lookupKeys(base + components) {
+            if let entry = entryByKey[key] {
+                switch entry.kind {
+                case .regularFile: return .file(entry.relativePath)
+                case .symbolicLink: return .symbolicLink(entry.relativePath)
+                case .other: return .missing
+                }
+            }
+        }
+        return .missing
+    }
+
+    /// The full path of an entry.
+    public func path(of relativePath: String) -> String {
+        root.hasSuffix("/") ? root + relativePath : root + "/" + relativePath
+    }
+
+    private static func normalized(_ component: String) -> String {
+        var name = component.lowercased()
+        if name.hasSuffix(";1") { name.removeLast(2) }
+        if name.hasSuffix(".") { name.removeLast() }
+        return name
+    }
+
+    /// The keys a path is found under: normalised, and without a `.dcm` extension on the last part.
+    private static func lookupKeys(_ components: [String]) -> [String] {
+        let normal = components.map(normalized)
+        let key = normal.joined(separator: "/")
+        if let last = normal.last, last.hasSuffix(".dcm"), last.count > 4 {
+            return [key, (normal.dropLast() + [String(last.dropLast(4))]).joined(separator: "/")]
+        }
+        return [key]
+    }
+
+    private static func walk(root: String, relative: String, depth: Int, into found: inout [Entry]) {
+        let directoryPath = relative.isEmpty ? root : root + "/" + relative
+        guard depth <= maximumDepth, let directory = opendir(directoryPath) else { return }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name == "." || name == ".." { continue }
+            let childRelative = relative.isEmpty ? name : relative + "/" + name
+            var status = stat()
+            guard lstat(root + "/" + childRelative, &status) == 0 else { continue }
+            switch status.st_mode & S_IFMT {
+            case S_IFDIR:
+                walk(root: root, relative: childRelative, depth: depth + 1, into: &found)
+            case S_IFREG:
+                found.append(Entry(relativePath: childRelative, kind: .regularFile, size: UInt64(status.st_size)))
+            case S_IFLNK:
+                found.append(Entry(relativePath: childRelative, kind: .symbolicLink, size: 0))
+            default:
+                found.append(Entry(relativePath: childRelative, kind: .other, size: 0))
+            }
+        }
+    }
+}

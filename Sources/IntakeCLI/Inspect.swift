@@ -1,0 +1,39 @@
+import ArgumentParser
+import DICOM
+import Foundation
+
+extension IntakeCommand {
+    /// `intake inspect PATH…`: what files and discs hold, header by header, without a catalog.
+    struct Inspect: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show what DICOM files or discs hold, header by header, without a catalog.",
+            discussion: """
+                A folder is read whole: every regular file by its content (never its name), plus
+                what its DICOMDIR lists that is missing or points outside the disc. Symbolic links
+                are reported, never followed. Exits 0 when it ran, even if some files are not DICOM.
+                """
+        )
+
+        @OptionGroup var logging: LoggingOptions
+
+        @Option(help: "Output format: text or json.")
+        var format: ReportFormat = .text
+
+        @Argument(help: "DICOM files or folders (discs, drops).")
+        var paths: [String]
+
+        func run() async throws {
+            logging.bootstrap()
+            let entries = await MediaInspector().inspect(paths: paths)
+            switch format {
+            case .json:
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                FileHandle.standardOutput.write(try encoder.encode(entries))
+                FileHandle.standardOutput.write(Data("\n".utf8))
+            case .text:
+                print(entries.map(\.textReport).joined(separator: "\n"))
+            }
+        }
+    }
+}
