@@ -434,7 +434,8 @@ bool cdcmtk_item_get_number(cdcmtk_item *item, cdcmtk_tag tag, unsigned long ind
             *value_out = value;
             break;
         }
-        case EVR_UL: {
+        case EVR_UL:
+        case EVR_up: { // "up": a UL that DCMTK marks as a DICOMDIR offset
             Uint32 value = 0;
             condition = element->getUint32(value, index);
             *value_out = value;

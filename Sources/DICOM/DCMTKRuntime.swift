@@ -24,7 +24,7 @@ private func forwardToSwiftLog(
     switch level {
     case CDCMTK_LOG_FATAL: swiftLevel = .error
     case CDCMTK_LOG_ERROR: swiftLevel = .notice
-    case CDCMTK_LOG_WARN: swiftLevel = .info
+    case CDCMTK_LOG_WARN: swiftLevel = .debug
     case CDCMTK_LOG_INFO: swiftLevel = .debug
     default: swiftLevel = .trace
     }

@@ -105,7 +105,8 @@ public enum HeaderValue: Sendable, Hashable, Encodable, CustomStringConvertible 
         case .number(let value): return Self.decimal(value)
         case .numbers(let values): return values.map(Self.decimal).joined(separator: "\\")
         case .flag(let value): return value ? "yes" : "no"
-        case .suspects(let values): return values.map { "\($0.keyword) (\($0.reason.rawValue))" }.joined(separator: ", ")
+        case .suspects(let values):
+            return values.map { "\($0.keyword) (\($0.reason.rawValue))" }.joined(separator: ", ")
         }
     }
 

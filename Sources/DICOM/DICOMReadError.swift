@@ -74,6 +74,7 @@ public struct DICOMReadError: Error, Sendable, Hashable, CustomStringConvertible
         case CDCMTK_ERROR_DICTIONARY_MISSING: code = .dictionaryMissing
         default: code = .internalError
         }
-        self.init(code: code, path: path, detail: message)
+        // The code says all there is to say about a refused link.
+        self.init(code: code, path: path, detail: code == .symlinkNotFollowed ? "" : message)
     }
 }

@@ -21,9 +21,11 @@ enum Iconv {
         var output = [UInt8](repeating: 0, count: bytes.count * 4 + 8)
         let produced: Int? = input.withUnsafeMutableBufferPointer { inputBuffer in
             output.withUnsafeMutableBufferPointer { outputBuffer in
-                var inputPointer = UnsafeMutableRawPointer(inputBuffer.baseAddress!)
+                var inputPointer =
+                    UnsafeMutableRawPointer(inputBuffer.baseAddress!)
                     .assumingMemoryBound(to: CChar.self) as UnsafeMutablePointer<CChar>?
-                var outputPointer = UnsafeMutableRawPointer(outputBuffer.baseAddress!)
+                var outputPointer =
+                    UnsafeMutableRawPointer(outputBuffer.baseAddress!)
                     .assumingMemoryBound(to: CChar.self) as UnsafeMutablePointer<CChar>?
                 var inputLeft = inputBuffer.count
                 var outputLeft = outputBuffer.count

@@ -48,7 +48,8 @@ public struct MediaScan: Sendable {
         var found: [Entry] = []
         guard let top = opendir(root) else {
             let error = errno
-            let code: DICOMReadError.Code = error == EACCES ? .permissionDenied : error == ENOENT ? .notFound : .unreadable
+            let code: DICOMReadError.Code =
+                error == EACCES ? .permissionDenied : error == ENOENT ? .notFound : .unreadable
             throw DICOMReadError(code: code, path: root, detail: String(cString: strerror(error)))
         }
         closedir(top)

@@ -3,8 +3,9 @@
 ///
 /// Single-byte sets and UTF-8/GB18030/GBK decode the whole value at once. ISO 2022 code extension
 /// (`ISO 2022 IR 87`, `IR 159`, `IR 149`, `IR 58`, `IR 13`, `IR 100`…) is decoded escape sequence by
-/// escape sequence, each segment through its own code element, and the designations fall back to
-/// the initial ones at each delimiter, as PS3.5 6.1.2.5.3 requires.
+/// escape sequence, each segment through its own code element. At each delimiter G0 falls back to
+/// its initial set, as PS3.5 6.1.2.5.3 requires; G1 keeps its designation, because writers that
+/// designate an upper half once per value are common and the bytes cannot be read any other way.
 struct SpecificCharacterSet: Sendable {
     /// One graphic character set as designated into G0 or G1.
     enum CodeElement: Equatable, Sendable {
@@ -194,7 +195,6 @@ struct SpecificCharacterSet: Sendable {
                 guard flush() else { return nil }
                 text.unicodeScalars.append(Unicode.Scalar(byte))
                 g0 = initialG0
-                g1 = initialG1
                 index += 1
                 continue
             }

@@ -22,6 +22,12 @@ extension IntakeCommand {
         @Argument(help: "DICOM files or folders (discs, drops).")
         var paths: [String]
 
+        func validate() throws {
+            for path in paths where !FileManager.default.fileExists(atPath: path) && !isSymbolicLink(path) {
+                throw ValidationError("no such file or folder: \(path)")
+            }
+        }
+
         func run() async throws {
             logging.bootstrap()
             let entries = await MediaInspector().inspect(paths: paths)
@@ -36,4 +42,9 @@ extension IntakeCommand {
             }
         }
     }
+}
+
+/// Whether `path` is itself a symbolic link (which `fileExists` would follow).
+func isSymbolicLink(_ path: String) -> Bool {
+    (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeSymbolicLink
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 
 /// `intake`: takes in patients' CT and MRI discs, catalogs them and queues them for review.
@@ -12,6 +13,30 @@ struct IntakeCommand: AsyncParsableCommand {
             """,
         subcommands: [Inspect.self]
     )
+
+    /// Runs the command and maps every outcome onto the contract's exit codes: 0 success, 1 the
+    /// data has errors (commands throw `ExitCode(1)`), 2 usage or environment error, with one
+    /// clear line on stderr. ArgumentParser alone would exit 64 on a usage error.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            if exitCode(for: error) == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            FileHandle.standardError.write(Data("intake: \(message)\n".utf8))
+            Foundation.exit(2)
+        }
+    }
 
     /// Logs go to stderr, never stdout, which carries the data.
     static func bootstrapLogging(level: Logger.Level) {

@@ -1,0 +1,90 @@
+import DICOM
+import Foundation
+import Testing
+
+@Suite("DICOMDIR records and references")
+struct DICOMDirectoryTests {
+    @Test("Records, inactive records and references match the generator", arguments: SampleStudies.manifest.dicomdirs)
+    func matchesGenerator(expected: SampleStudies.ExpectedDirectory) throws {
+        let directory = try DICOMReader().readDirectory(at: SampleStudies.path(expected.path))
+        #expect(directory.fileSetID == expected.fileSetID)
+        #expect(directory.structuralProblems.isEmpty)
+        #expect(directory.inactiveRecordCount == expected.inactiveRecordCount)
+        let counts = Dictionary(grouping: directory.allRecords, by: \.recordType).mapValues(\.count)
+        #expect(counts == expected.recordTypes)
+
+        let disc = expected.path.split(separator: "/").dropLast().joined(separator: "/")
+        let scan = try MediaScan(root: SampleStudies.path(disc))
+        var resolved: [String] = []
+        var missing: [String] = []
+        var escapes: [String] = []
+        for record in directory.allRecords {
+            guard let fileID = record.referencedFileID else { continue }
+            switch scan.resolve(referencedFileID: fileID, fromDICOMDIRAt: "DICOMDIR") {
+            case .file(let path): resolved.append(disc + "/" + path)
+            case .missing: missing.append(fileID.joined(separator: "\\"))
+            case .escapesMedia: escapes.append(fileID.joined(separator: "\\"))
+            case .symbolicLink: Issue.record("unexpected symbolic link for \(fileID)")
+            }
+        }
+        #expect(resolved.sorted() == expected.resolved)
+        #expect(missing == expected.missing)
+        #expect(escapes == expected.escapes)
+    }
+
+    @Test("The tree nests patient, study, series and image")
+    func treeShape() throws {
+        let directory = try DICOMReader().readDirectory(at: SampleStudies.path("CSPINE_MR/DICOMDIR"))
+        let patient = try #require(directory.records.first)
+        #expect(directory.records.count == 1)
+        #expect(patient.recordType == "PATIENT")
+        #expect(patient.patientID == "MR40511")
+        let series = patient.children.first?.children ?? []
+        #expect(series.map(\.modality) == ["MR", "MR", "MR"])
+        #expect(series.map(\.children.count) == [15, 15, 18])
+    }
+
+    @Test("References resolve case-insensitively, with ;1 suffixes and .dcm aliases")
+    func isoNames() throws {
+        let folder = try TemporaryFolder()
+        _ = try folder.write("dicom/st000001/im000001;1", [0])
+        _ = try folder.write("DICOM/ST000001/IM000002.dcm", [0])
+        _ = try folder.write("DICOM/ST000001/IM000003.", [0])
+        let scan = try MediaScan(root: folder.path)
+        #expect(
+            scan.resolve(referencedFileID: ["DICOM", "ST000001", "IM000001"], fromDICOMDIRAt: "DICOMDIR")
+                == .file("dicom/st000001/im000001;1"))
+        #expect(
+            scan.resolve(referencedFileID: ["DICOM", "ST000001", "IM000002"], fromDICOMDIRAt: "DICOMDIR")
+                == .file("DICOM/ST000001/IM000002.dcm"))
+        #expect(
+            scan.resolve(referencedFileID: ["dicom", "st000001", "im000003"], fromDICOMDIRAt: "DICOMDIR")
+                == .file("DICOM/ST000001/IM000003."))
+        #expect(
+            scan.resolve(referencedFileID: ["ST000001", "IM000002"], fromDICOMDIRAt: "DICOM/DICOMDIR")
+                == .file("DICOM/ST000001/IM000002.dcm"))
+        #expect(scan.resolve(referencedFileID: ["DICOM", "IM000009"], fromDICOMDIRAt: "DICOMDIR") == .missing)
+    }
+
+    @Test(
+        "References that leave the disc are refused",
+        arguments: [
+            ["..", "etc", "passwd"], ["DICOM", "..", "..", "X"], ["/etc/passwd"], ["DICOM/../../X"], ["C:", "X"],
+            ["", "X"], ["DICOM", "IM\u{0}1"],
+        ])
+    func escapesRefused(fileID: [String]) throws {
+        let scan = try MediaScan(root: SampleStudies.path("CSPINE_MR"))
+        guard case .escapesMedia = scan.resolve(referencedFileID: fileID, fromDICOMDIRAt: "DICOMDIR") else {
+            Issue.record("\(fileID) was not refused")
+            return
+        }
+    }
+
+    @Test("A reference to a symbolic link is reported as one, never followed")
+    func symbolicLinkReference() throws {
+        let scan = try MediaScan(root: SampleStudies.path("TROUBLED"))
+        #expect(
+            scan.resolve(referencedFileID: ["DICOM", "LINKED"], fromDICOMDIRAt: "DICOMDIR")
+                == .symbolicLink("DICOM/LINKED"))
+    }
+}

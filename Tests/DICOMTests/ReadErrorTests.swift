@@ -1,0 +1,89 @@
+import DICOM
+import Foundation
+import Testing
+
+@Suite("Typed errors for what is not a readable DICOM file")
+struct ReadErrorTests {
+    private func code(reading path: String) -> DICOMReadError.Code? {
+        do {
+            _ = try DICOMReader().readHeader(at: path)
+            return nil
+        } catch {
+            return error.code
+        }
+    }
+
+    @Test("A missing file is not-found")
+    func missingFile() {
+        #expect(code(reading: "/nonexistent/IM000001") == .notFound)
+    }
+
+    @Test("A folder is not a regular file")
+    func folder() {
+        #expect(code(reading: SampleStudies.path("CSPINE_MR")) == .notRegularFile)
+    }
+
+    @Test(
+        "Empty, short and garbage files are not DICOM",
+        arguments: [
+            [UInt8](), [0x08, 0x00], Array("MZ not a dicom file at all".utf8), [UInt8](repeating: 0xFF, count: 512),
+        ])
+    func notDICOM(bytes: [UInt8]) throws {
+        let file = try TemporaryFolder().write("garbage", bytes)
+        #expect(code(reading: file) == .notDICOM)
+    }
+
+    @Test("A plausible first tag followed by garbage is a finding, not a crash")
+    func plausibleStartThenGarbage() throws {
+        var bytes: [UInt8] = [0x08, 0x00, 0x05, 0x00, 0x43, 0x53, 0xFF, 0xFF]
+        bytes += (0..<400).map { UInt8(truncatingIfNeeded: $0 &* 37) }
+        let file = try TemporaryFolder().write("garbage", bytes)
+        let result = code(reading: file)
+        #expect(result == .truncated || result == .malformed || result == nil)
+    }
+
+    @Test("Every cut of a header gives a value or a typed error")
+    func everyTruncation() throws {
+        let original = try #require(
+            FileManager.default.contents(atPath: SampleStudies.path("CSPINE_CT/IMAGES/BONE_001.dcm")))
+        let folder = try TemporaryFolder()
+        for length in stride(from: 0, to: 1500, by: 7) {
+            let file = try folder.write("cut-\(length)", Array(original.prefix(length)))
+            let result = code(reading: file)
+            #expect(result != .internalError, "cut at \(length)")
+        }
+    }
+
+    @Test("An unreadable file is permission-denied", .enabled(if: getuid() != 0, "root reads everything"))
+    func permissionDenied() throws {
+        let file = try TemporaryFolder().write("locked", [0x08, 0x00])
+        chmod(file, 0)
+        #expect(code(reading: file) == .permissionDenied)
+    }
+
+    @Test("The error names the path and says what is wrong in one line")
+    func description() {
+        let error = DICOMReadError(code: .truncated, path: "/disc/IM1", detail: "premature end")
+        #expect(error.description == "/disc/IM1: truncated DICOM file: premature end")
+        #expect(!error.description.contains("\n"))
+    }
+}
+
+/// A folder under the system's temporary directory, for files a test writes.
+struct TemporaryFolder {
+    let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "studyintake-tests-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    /// Writes `bytes` to `name` (which may contain `/`) and returns the full path.
+    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let file = path + "/" + name
+        try FileManager.default.createDirectory(
+            atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        return file
+    }
+}
