@@ -239,7 +239,7 @@ void initialize_dcmtk(cdcmtk_log_handler handler) {
         initialized_ok = true;
     } else {
         const char *variable = std::getenv(DCM_DICT_ENVIRONMENT_VARIABLE);
-        initialize_failure = std::string("the DICOM data dictionary could not be loaded (DCMDICTPATH=") +
+        initialize_failure = std::string("not loaded (DCMDICTPATH=") +
                              (variable ? variable : "unset") + ", default " + DCM_DICT_DEFAULT_PATH +
                              "); install libdcmtk17 or point DCMDICTPATH at dicom.dic";
     }

@@ -9,6 +9,12 @@ public struct DICOMReader: Sendable {
         self.maxValueLength = maxValueLength
     }
 
+    /// Checks that DCMTK is usable here (its data dictionary loaded), before any file is read: a
+    /// missing dictionary is a fault of the machine, not of the files.
+    public static func checkEnvironment() throws(DICOMReadError) {
+        try DCMTKRuntime.readiness.get()
+    }
+
     /// Reads the header of the file at `path`, stopping before Pixel Data.
     public func readHeader(at path: String) throws(DICOMReadError) -> DICOMHeader {
         let file = try DICOMFile(path: path, extent: .header, maxValueLength: maxValueLength)

@@ -30,6 +30,7 @@ extension IntakeCommand {
 
         func run() async throws {
             logging.bootstrap()
+            try DICOMReader.checkEnvironment()
             let entries = await MediaInspector().inspect(paths: paths)
             switch format {
             case .json:

@@ -54,6 +54,30 @@ struct InspectCommandTests {
         #expect(entries.filter { $0["SOPInstanceUID"] != nil }.count == 3)
     }
 
+    @Test("DCMTK's complaints about broken files go through the log, not raw to stderr")
+    func quietStderr() throws {
+        let outcome = try IntakeProcess.run(["inspect", IntakeProcess.sampleStudies + "/TROUBLED"])
+        #expect(outcome.status == 0)
+        #expect(outcome.standardError.isEmpty)
+        let verbose = try IntakeProcess.run([
+            "inspect", "--log-level", "debug", IntakeProcess.sampleStudies + "/TROUBLED",
+        ])
+        #expect(verbose.standardError.contains("studyintake.dcmtk"))
+        #expect(!verbose.standardError.contains("POE"))
+    }
+
+    @Test("A missing DCMTK data dictionary is an environment error that says what to do")
+    func missingDictionary() throws {
+        let outcome = try IntakeProcess.run(
+            ["inspect", IntakeProcess.sampleStudies + "/CSPINE_CT"],
+            environment: ["DCMDICTPATH": "/nonexistent/dicom.dic"])
+        #expect(outcome.status == 2)
+        #expect(outcome.standardOutput.isEmpty)
+        #expect(outcome.standardError.contains("data dictionary"))
+        #expect(outcome.standardError.contains("DCMDICTPATH"))
+        #expect(outcome.standardError.split(separator: "\n").count == 1)
+    }
+
     @Test("The text format prints one Keyword: value line per attribute")
     func textFormat() throws {
         let outcome = try IntakeProcess.run(["inspect", IntakeProcess.sampleStudies + "/CSPINE_CT/IMAGES/SCOUT"])
