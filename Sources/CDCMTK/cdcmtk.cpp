@@ -217,6 +217,16 @@ bool looks_like_raw_dataset(const unsigned char *bytes, size_t length) {
     return false;
 }
 
+// One typed getter of DcmElement (getUint16, getFloat64, ...), its value widened to a double.
+template <typename Value>
+bool read_number(DcmElement *element, OFCondition (DcmElement::*getter)(Value &, const unsigned long),
+                 unsigned long index, double *value_out) {
+    Value value{};
+    if ((element->*getter)(value, index).bad()) return false;
+    *value_out = static_cast<double>(value);
+    return true;
+}
+
 std::once_flag initialize_once;
 bool initialized_ok = false;
 std::string initialize_failure;
@@ -420,51 +430,19 @@ bool cdcmtk_item_get_number(cdcmtk_item *item, cdcmtk_tag tag, unsigned long ind
     try {
         DcmElement *element = nullptr;
         if (as_dcmtk(item)->findAndGetElement(key(tag), element).bad() || element == nullptr) return false;
-        OFCondition condition = EC_IllegalCall;
         switch (element->ident()) {
-        case EVR_US: {
-            Uint16 value = 0;
-            condition = element->getUint16(value, index);
-            *value_out = value;
-            break;
-        }
-        case EVR_SS: {
-            Sint16 value = 0;
-            condition = element->getSint16(value, index);
-            *value_out = value;
-            break;
-        }
+        case EVR_US: return read_number<Uint16>(element, &DcmElement::getUint16, index, value_out);
+        case EVR_SS: return read_number<Sint16>(element, &DcmElement::getSint16, index, value_out);
         case EVR_UL:
-        case EVR_up: { // "up": a UL that DCMTK marks as a DICOMDIR offset
-            Uint32 value = 0;
-            condition = element->getUint32(value, index);
-            *value_out = value;
-            break;
-        }
+        case EVR_up: // "up": a UL that DCMTK marks as a DICOMDIR offset
+            return read_number<Uint32>(element, &DcmElement::getUint32, index, value_out);
         case EVR_SL:
-        case EVR_IS: {
-            Sint32 value = 0;
-            condition = element->getSint32(value, index);
-            *value_out = value;
-            break;
-        }
-        case EVR_FL: {
-            Float32 value = 0;
-            condition = element->getFloat32(value, index);
-            *value_out = value;
-            break;
-        }
+        case EVR_IS: return read_number<Sint32>(element, &DcmElement::getSint32, index, value_out);
+        case EVR_FL: return read_number<Float32>(element, &DcmElement::getFloat32, index, value_out);
         case EVR_FD:
-        case EVR_DS: {
-            Float64 value = 0;
-            condition = element->getFloat64(value, index);
-            *value_out = value;
-            break;
+        case EVR_DS: return read_number<Float64>(element, &DcmElement::getFloat64, index, value_out);
+        default: return false;
         }
-        default:
-            return false;
-        }
-        return condition.good();
     } catch (...) {
         return false;
     }
