@@ -36,7 +36,6 @@ struct cdcmtk_error {
 struct cdcmtk_file {
     DcmFileFormat format;
     bool has_preamble = false;
-    uint64_t size = 0;
 };
 
 namespace {
@@ -321,7 +320,6 @@ cdcmtk_file *cdcmtk_file_open(const char *path, cdcmtk_read_extent extent, uint3
 
         auto file = std::make_unique<cdcmtk_file>();
         file->has_preamble = has_preamble;
-        file->size = size;
         DescriptorInputStream stream(descriptor.get(), size, path);
         file->format.setReadMode(ERM_autoDetect);
         file->format.transferInit();
@@ -383,19 +381,9 @@ const char *cdcmtk_file_transfer_syntax_uid(const cdcmtk_file *file) {
     }
 }
 
-uint64_t cdcmtk_file_size(const cdcmtk_file *file) { return file->size; }
-
 cdcmtk_item *cdcmtk_file_meta(cdcmtk_file *file) { return as_c(file->format.getMetaInfo()); }
 
 cdcmtk_item *cdcmtk_file_dataset(cdcmtk_file *file) { return as_c(file->format.getDataset()); }
-
-bool cdcmtk_item_contains(cdcmtk_item *item, cdcmtk_tag tag) {
-    try {
-        return as_dcmtk(item)->tagExists(key(tag));
-    } catch (...) {
-        return false;
-    }
-}
 
 bool cdcmtk_item_get_string_bytes(cdcmtk_item *item, cdcmtk_tag tag, const char **bytes_out,
                                   size_t *length_out) {

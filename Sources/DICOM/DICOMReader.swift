@@ -23,7 +23,7 @@ public struct DICOMReader: Sendable {
 
     /// Reads the DICOMDIR at `path` as a record tree.
     public func readDirectory(at path: String) throws(DICOMReadError) -> DICOMDirectory {
-        let file = try DICOMFile(path: path, extent: .header, maxValueLength: maxValueLength)
+        let file = try DICOMFile(path: path, extent: .whole, maxValueLength: maxValueLength)
         return DICOMDirectory(file: file)
     }
 }

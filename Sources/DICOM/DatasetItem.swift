@@ -11,10 +11,6 @@ struct DatasetItem {
         self.owner = owner
     }
 
-    func contains(_ tag: DICOMTag) -> Bool {
-        cdcmtk_item_contains(native, tag.native)
-    }
-
     /// The raw bytes of a string-valued element, all values with their backslashes; nil when
     /// absent, not a string, or empty.
     func stringBytes(_ tag: DICOMTag) -> [UInt8]? {

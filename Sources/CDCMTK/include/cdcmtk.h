@@ -99,15 +99,10 @@ bool cdcmtk_file_has_meta_group(const cdcmtk_file *_Nonnull file);
 /// The UID of the transfer syntax the dataset was actually read in; borrowed (a static string), or
 /// NULL when DCMTK could not name it.
 const char *_Nullable cdcmtk_file_transfer_syntax_uid(const cdcmtk_file *_Nonnull file);
-/// The size of the file in bytes, as seen when it was opened.
-uint64_t cdcmtk_file_size(const cdcmtk_file *_Nonnull file);
 /// The File Meta Information group; borrowed. Empty when the file had none.
 cdcmtk_item *_Nonnull cdcmtk_file_meta(cdcmtk_file *_Nonnull file);
 /// The main dataset; borrowed.
 cdcmtk_item *_Nonnull cdcmtk_file_dataset(cdcmtk_file *_Nonnull file);
-
-/// Whether `item` holds an element with this tag (even an empty one).
-bool cdcmtk_item_contains(cdcmtk_item *_Nonnull item, cdcmtk_tag tag);
 
 /// The raw bytes of a string-valued element (AE AS CS DA DS DT IS LO LT PN SH ST TM UC UI UR UT),
 /// every value with its backslashes, in the dataset's own character set, trailing padding removed.
