@@ -88,3 +88,35 @@ struct DICOMDirectoryTests {
                 == .symbolicLink("DICOM/LINKED"))
     }
 }
+
+@Suite("Damaged DICOMDIR offsets")
+struct DamagedDICOMDirectoryTests {
+    /// The CSPINE_MR DICOMDIR with the 4-byte UL value of the first `tag` element replaced.
+    private func patched(_ tag: (UInt8, UInt8, UInt8, UInt8), value: UInt32) throws -> String {
+        var bytes = try #require(FileManager.default.contents(atPath: SampleStudies.path("CSPINE_MR/DICOMDIR")))
+        let pattern = Data([tag.0, tag.1, tag.2, tag.3, 0x55, 0x4C, 0x04, 0x00])
+        let range = try #require(bytes.range(of: pattern))
+        withUnsafeBytes(of: value.littleEndian) {
+            bytes.replaceSubrange(range.upperBound..<range.upperBound + 4, with: $0)
+        }
+        return try TemporaryFolder().write("DICOMDIR", Array(bytes))
+    }
+
+    @Test("A record whose next offset points at itself is reported, not followed forever")
+    func loop() throws {
+        // The first (0004,1400) is the PATIENT record's, at file offset 404.
+        let path = try patched((0x04, 0x00, 0x00, 0x14), value: 404)
+        let directory = try DICOMReader().readDirectory(at: path)
+        #expect(directory.records.count == 1)
+        #expect(directory.structuralProblems.contains { $0.contains("loop") })
+        #expect(directory.allRecords.count == 53)
+    }
+
+    @Test("A root offset that leads nowhere falls back to the records in file order")
+    func danglingRoot() throws {
+        let path = try patched((0x04, 0x00, 0x00, 0x12), value: 12345)
+        let directory = try DICOMReader().readDirectory(at: path)
+        #expect(directory.records.count == 53)
+        #expect(directory.structuralProblems.count == 2)
+    }
+}
