@@ -47,6 +47,7 @@ struct DICOMDirectoryTests {
     @Test("References resolve case-insensitively, with ;1 suffixes and .dcm aliases")
     func isoNames() throws {
         let folder = try TemporaryFolder()
+        defer { folder.remove() }
         _ = try folder.write("dicom/st000001/im000001;1", [0])
         _ = try folder.write("DICOM/ST000001/IM000002.dcm", [0])
         _ = try folder.write("DICOM/ST000001/IM000003.", [0])
@@ -91,21 +92,26 @@ struct DICOMDirectoryTests {
 
 @Suite("Damaged DICOMDIR offsets")
 struct DamagedDICOMDirectoryTests {
-    /// The CSPINE_MR DICOMDIR with the 4-byte UL value of the first `tag` element replaced.
-    private func patched(_ tag: (UInt8, UInt8, UInt8, UInt8), value: UInt32) throws -> String {
+    /// The CSPINE_MR DICOMDIR, written into `folder` with the 4-byte UL value of the first `tag`
+    /// element replaced.
+    private func patched(_ tag: (UInt8, UInt8, UInt8, UInt8), value: UInt32, in folder: TemporaryFolder) throws
+        -> String
+    {
         var bytes = try #require(FileManager.default.contents(atPath: SampleStudies.path("CSPINE_MR/DICOMDIR")))
         let pattern = Data([tag.0, tag.1, tag.2, tag.3, 0x55, 0x4C, 0x04, 0x00])
         let range = try #require(bytes.range(of: pattern))
         withUnsafeBytes(of: value.littleEndian) {
             bytes.replaceSubrange(range.upperBound..<range.upperBound + 4, with: $0)
         }
-        return try TemporaryFolder().write("DICOMDIR", Array(bytes))
+        return try folder.write("DICOMDIR", Array(bytes))
     }
 
     @Test("A record whose next offset points at itself is reported, not followed forever")
     func loop() throws {
         // The first (0004,1400) is the PATIENT record's, at file offset 404.
-        let path = try patched((0x04, 0x00, 0x00, 0x14), value: 404)
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = try patched((0x04, 0x00, 0x00, 0x14), value: 404, in: folder)
         let directory = try DICOMReader().readDirectory(at: path)
         #expect(directory.records.count == 1)
         #expect(directory.structuralProblems.contains { $0.contains("loop") })
@@ -114,7 +120,9 @@ struct DamagedDICOMDirectoryTests {
 
     @Test("A root offset that leads nowhere falls back to the records in file order")
     func danglingRoot() throws {
-        let path = try patched((0x04, 0x00, 0x00, 0x12), value: 12345)
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = try patched((0x04, 0x00, 0x00, 0x12), value: 12345, in: folder)
         let directory = try DICOMReader().readDirectory(at: path)
         #expect(directory.records.count == 53)
         #expect(directory.structuralProblems.count == 2)

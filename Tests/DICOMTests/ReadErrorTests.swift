@@ -29,7 +29,9 @@ struct ReadErrorTests {
             [UInt8](), [0x08, 0x00], Array("MZ not a dicom file at all".utf8), [UInt8](repeating: 0xFF, count: 512),
         ])
     func notDICOM(bytes: [UInt8]) throws {
-        let file = try TemporaryFolder().write("garbage", bytes)
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let file = try folder.write("garbage", bytes)
         #expect(code(reading: file) == .notDICOM)
     }
 
@@ -37,7 +39,9 @@ struct ReadErrorTests {
     func plausibleStartThenGarbage() throws {
         var bytes: [UInt8] = [0x08, 0x00, 0x05, 0x00, 0x43, 0x53, 0xFF, 0xFF]
         bytes += (0..<400).map { UInt8(truncatingIfNeeded: $0 &* 37) }
-        let file = try TemporaryFolder().write("garbage", bytes)
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let file = try folder.write("garbage", bytes)
         let result = code(reading: file)
         #expect(result == .truncated || result == .malformed || result == nil)
     }
@@ -47,6 +51,7 @@ struct ReadErrorTests {
         let original = try #require(
             FileManager.default.contents(atPath: SampleStudies.path("CSPINE_CT/IMAGES/BONE_001.dcm")))
         let folder = try TemporaryFolder()
+        defer { folder.remove() }
         for length in stride(from: 0, to: 1500, by: 7) {
             let file = try folder.write("cut-\(length)", Array(original.prefix(length)))
             let result = code(reading: file)
@@ -56,7 +61,9 @@ struct ReadErrorTests {
 
     @Test("An unreadable file is permission-denied", .enabled(if: getuid() != 0, "root reads everything"))
     func permissionDenied() throws {
-        let file = try TemporaryFolder().write("locked", [0x08, 0x00])
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let file = try folder.write("locked", [0x08, 0x00])
         chmod(file, 0)
         #expect(code(reading: file) == .permissionDenied)
     }
@@ -69,13 +76,18 @@ struct ReadErrorTests {
     }
 }
 
-/// A folder under the system's temporary directory, for files a test writes.
+/// A folder under the system's temporary directory for the files one test writes; the test
+/// removes it with `defer { folder.remove() }`.
 struct TemporaryFolder {
     let path: String
 
     init() throws {
         path = NSTemporaryDirectory() + "studyintake-tests-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(atPath: path)
     }
 
     /// Writes `bytes` to `name` (which may contain `/`) and returns the full path.
