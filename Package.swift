@@ -29,6 +29,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "Intake"
+        ),
         .executableTarget(
             name: "IntakeCLI",
             dependencies: [
@@ -40,6 +43,10 @@ let package = Package(
         .testTarget(
             name: "DICOMTests",
             dependencies: ["DICOM"]
+        ),
+        .testTarget(
+            name: "IntakeTests",
+            dependencies: ["Intake"]
         ),
         .testTarget(
             name: "IntakeCLITests",
