@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(
@@ -30,6 +31,10 @@ let package = Package(
             ]
         ),
         .target(
+            name: "StudyCatalog",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
             name: "Intake"
         ),
         .executableTarget(
@@ -43,6 +48,10 @@ let package = Package(
         .testTarget(
             name: "DICOMTests",
             dependencies: ["DICOM"]
+        ),
+        .testTarget(
+            name: "StudyCatalogTests",
+            dependencies: ["StudyCatalog"]
         ),
         .testTarget(
             name: "IntakeTests",

@@ -1,0 +1,237 @@
+import GRDB
+
+/// A study as `intake query studies` lists it (QIDO-RS study attributes plus ours).
+public struct StudySummary: Sendable, Hashable {
+    public var studyInstanceUID: String
+    public var patientID: String?
+    public var patientName: String?
+    public var patientBirthDate: String?
+    public var patientSex: String?
+    public var studyDate: String?
+    public var studyTime: String?
+    public var accessionNumber: String?
+    public var studyDescription: String?
+    public var modalitiesInStudy: [String]
+    public var numberOfStudyRelatedSeries: Int
+    public var numberOfStudyRelatedInstances: Int
+    public var spinalLevels: [String]
+    public var submissionIds: [String]
+}
+
+/// A series as `intake query series` lists it.
+public struct SeriesSummary: Sendable, Hashable {
+    public var seriesInstanceUID: String
+    public var studyInstanceUID: String
+    public var modality: String?
+    public var seriesNumber: Int?
+    public var seriesDescription: String?
+    public var bodyPartExamined: String?
+    public var numberOfSeriesRelatedInstances: Int
+    public var plane: String?
+    public var spinalLevels: [String]
+}
+
+/// An instance as `intake query instances` lists it.
+public struct InstanceSummary: Sendable, Hashable {
+    public var sopInstanceUID: String
+    public var seriesInstanceUID: String
+    public var sopClassUID: String?
+    public var instanceNumber: Int?
+    public var transferSyntaxUID: String?
+    /// The submission that first brought these bytes, and the file's path within it.
+    public var submissionId: String
+    public var path: String?
+}
+
+extension Catalog {
+    /// Studies matching every filter, newest first.
+    public func studies(matching query: CatalogQuery) throws(CatalogError) -> [StudySummary] {
+        let filter = Filter(query, level: .study)
+        let sql = """
+            SELECT st.studyInstanceUID, p.patientID, p.patientName, p.patientBirthDate, p.patientSex,
+                   st.studyDate, st.studyTime, st.accessionNumber, st.studyDescription,
+                   (SELECT group_concat(modality, ' ') FROM (SELECT DISTINCT modality FROM series
+                        WHERE studyInstanceUID = st.studyInstanceUID AND modality IS NOT NULL ORDER BY modality)) AS modalities,
+                   (SELECT count(*) FROM series WHERE studyInstanceUID = st.studyInstanceUID) AS seriesCount,
+                   (SELECT count(*) FROM instance i JOIN series s ON s.seriesInstanceUID = i.seriesInstanceUID
+                        WHERE s.studyInstanceUID = st.studyInstanceUID) AS instanceCount,
+                   (SELECT group_concat(level, ' ') FROM (
+                        SELECT level FROM studyLevel WHERE studyInstanceUID = st.studyInstanceUID
+                        UNION SELECT sl.level FROM seriesLevel sl JOIN series s ON s.seriesInstanceUID = sl.seriesInstanceUID
+                        WHERE s.studyInstanceUID = st.studyInstanceUID)) AS levels,
+                   (SELECT group_concat(submissionId, ' ') FROM submissionStudy
+                        WHERE studyInstanceUID = st.studyInstanceUID) AS submissions
+            FROM study st JOIN patient p ON p.id = st.patientRowID
+            \(filter.whereClause)
+            ORDER BY st.studyDate DESC, st.studyInstanceUID
+            \(filter.limitClause)
+            """
+        return try fetch(sql, filter.arguments, context: "querying studies") { row in
+            StudySummary(
+                studyInstanceUID: row["studyInstanceUID"], patientID: Self.nonEmpty(row["patientID"]),
+                patientName: row["patientName"], patientBirthDate: Self.nonEmpty(row["patientBirthDate"]),
+                patientSex: row["patientSex"], studyDate: row["studyDate"], studyTime: row["studyTime"],
+                accessionNumber: row["accessionNumber"], studyDescription: row["studyDescription"],
+                modalitiesInStudy: Self.words(row["modalities"]), numberOfStudyRelatedSeries: row["seriesCount"],
+                numberOfStudyRelatedInstances: row["instanceCount"], spinalLevels: Self.levels(row["levels"]),
+                submissionIds: Self.words(row["submissions"]).sorted())
+        }
+    }
+
+    /// Series matching every filter, by study and series number.
+    public func series(matching query: CatalogQuery) throws(CatalogError) -> [SeriesSummary] {
+        let filter = Filter(query, level: .series)
+        let sql = """
+            SELECT se.seriesInstanceUID, se.studyInstanceUID, se.modality, se.seriesNumber, se.seriesDescription,
+                   se.bodyPartExamined, se.plane,
+                   (SELECT count(*) FROM instance WHERE seriesInstanceUID = se.seriesInstanceUID) AS instanceCount,
+                   (SELECT group_concat(level, ' ') FROM seriesLevel WHERE seriesInstanceUID = se.seriesInstanceUID) AS levels
+            FROM series se JOIN study st ON st.studyInstanceUID = se.studyInstanceUID
+                 JOIN patient p ON p.id = st.patientRowID
+            \(filter.whereClause)
+            ORDER BY st.studyDate DESC, se.studyInstanceUID, se.seriesNumber, se.seriesInstanceUID
+            \(filter.limitClause)
+            """
+        return try fetch(sql, filter.arguments, context: "querying series") { row in
+            SeriesSummary(
+                seriesInstanceUID: row["seriesInstanceUID"], studyInstanceUID: row["studyInstanceUID"],
+                modality: row["modality"], seriesNumber: row["seriesNumber"],
+                seriesDescription: row["seriesDescription"], bodyPartExamined: row["bodyPartExamined"],
+                numberOfSeriesRelatedInstances: row["instanceCount"], plane: row["plane"],
+                spinalLevels: Self.levels(row["levels"]))
+        }
+    }
+
+    /// Instances matching every filter, by series and instance number.
+    public func instances(matching query: CatalogQuery) throws(CatalogError) -> [InstanceSummary] {
+        let filter = Filter(query, level: .series)
+        let sql = """
+            SELECT i.sopInstanceUID, i.seriesInstanceUID, i.sopClassUID, i.instanceNumber, i.transferSyntaxUID,
+                   i.firstSubmissionId,
+                   (SELECT path FROM file WHERE instanceRowID = i.id AND submissionId = i.firstSubmissionId
+                        ORDER BY id LIMIT 1) AS path
+            FROM instance i JOIN series se ON se.seriesInstanceUID = i.seriesInstanceUID
+                 JOIN study st ON st.studyInstanceUID = se.studyInstanceUID
+                 JOIN patient p ON p.id = st.patientRowID
+            \(filter.whereClause)
+            ORDER BY se.seriesInstanceUID, i.instanceNumber, i.sopInstanceUID
+            \(filter.limitClause)
+            """
+        return try fetch(sql, filter.arguments, context: "querying instances") { row in
+            InstanceSummary(
+                sopInstanceUID: row["sopInstanceUID"], seriesInstanceUID: row["seriesInstanceUID"],
+                sopClassUID: row["sopClassUID"], instanceNumber: row["instanceNumber"],
+                transferSyntaxUID: row["transferSyntaxUID"], submissionId: row["firstSubmissionId"],
+                path: row["path"])
+        }
+    }
+
+    private func fetch<Value>(
+        _ sql: String, _ arguments: StatementArguments, context: String, _ make: (Row) -> Value
+    ) throws(CatalogError) -> [Value] {
+        do {
+            return try pool.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments).map(make) }
+        } catch {
+            throw CatalogError(error, context: context)
+        }
+    }
+
+    private static func words(_ text: String?) -> [String] {
+        (text ?? "").split(separator: " ").map(String.init)
+    }
+
+    /// Canonical levels in spinal order (C before T before L before S, then by number).
+    private static func levels(_ text: String?) -> [String] {
+        let order = Array("CTLS")
+        return Set(words(text)).sorted { lhs, rhs in
+            let key = { (level: String) -> (Int, Int, Int) in
+                let letter = order.firstIndex(of: level.first ?? "S") ?? 4
+                let number = Int(level.dropFirst().prefix { $0.isNumber }) ?? 0
+                return (letter, number, level.contains("-") ? 1 : 0)
+            }
+            return key(lhs) < key(rhs)
+        }
+    }
+
+    private static func nonEmpty(_ text: String?) -> String? {
+        text?.isEmpty == false ? text : nil
+    }
+}
+
+/// The WHERE clause of a query, at study level (series conditions through EXISTS) or at series
+/// level (series conditions on `se` directly).
+private struct Filter {
+    enum Level { case study, series }
+
+    private(set) var conditions: [String] = []
+    private(set) var arguments = StatementArguments()
+    let limit: Int?
+
+    init(_ query: CatalogQuery, level: Level) {
+        limit = query.limit
+        func add(_ condition: String, _ values: [(any DatabaseValueConvertible)?]) {
+            conditions.append(condition)
+            arguments += StatementArguments(values)
+        }
+        /// A condition on the series: directly at series level, through EXISTS at study level.
+        func onSeries(_ condition: String, _ values: [(any DatabaseValueConvertible)?]) {
+            switch level {
+            case .series:
+                add(condition, values)
+            case .study:
+                add(
+                    "EXISTS (SELECT 1 FROM series se WHERE se.studyInstanceUID = st.studyInstanceUID AND \(condition))",
+                    values)
+            }
+        }
+        if let patientID = query.patientID { add("p.patientID = ?", [patientID]) }
+        if let name = query.patientName {
+            let patterns = NameKey.globPatterns(name)
+            add("(" + patterns.map { _ in "p.nameKey GLOB ?" }.joined(separator: " OR ") + ")", patterns)
+        }
+        if let modality = query.modality { onSeries("se.modality = ?", [modality.uppercased()]) }
+        if let date = query.studyDate, let range = CatalogQuery.dateRange(date) {
+            if let from = range.from { add("st.studyDate >= ?", [from]) }
+            if let to = range.to { add("st.studyDate <= ?", [to]) }
+        }
+        if let description = query.description {
+            let pattern = "%" + description + "%"
+            switch level {
+            case .study:
+                add(
+                    """
+                    (st.studyDescription LIKE ? OR EXISTS (SELECT 1 FROM series se
+                        WHERE se.studyInstanceUID = st.studyInstanceUID AND se.seriesDescription LIKE ?))
+                    """, [pattern, pattern])
+            case .series:
+                add("se.seriesDescription LIKE ?", [pattern])
+            }
+        }
+        if let bodyPart = query.bodyPart { onSeries("upper(se.bodyPartExamined) = ?", [bodyPart.uppercased()]) }
+        if !query.levels.isEmpty {
+            let marks = Array(repeating: "?", count: query.levels.count).joined(separator: ", ")
+            let seriesLevels =
+                "EXISTS (SELECT 1 FROM seriesLevel sl WHERE sl.seriesInstanceUID = se.seriesInstanceUID AND sl.level IN (\(marks)))"
+            switch level {
+            case .series:
+                add(seriesLevels, query.levels)
+            case .study:
+                add(
+                    """
+                    (EXISTS (SELECT 1 FROM studyLevel tl WHERE tl.studyInstanceUID = st.studyInstanceUID AND tl.level IN (\(marks)))
+                     OR EXISTS (SELECT 1 FROM series se WHERE se.studyInstanceUID = st.studyInstanceUID AND \(seriesLevels)))
+                    """, query.levels + query.levels)
+            }
+        }
+        if let accession = query.accessionNumber { add("st.accessionNumber = ?", [accession]) }
+        if let uid = query.studyInstanceUID { add("st.studyInstanceUID = ?", [uid]) }
+        if let submission = query.submissionId {
+            add(
+                "EXISTS (SELECT 1 FROM submissionStudy ss WHERE ss.studyInstanceUID = st.studyInstanceUID AND ss.submissionId = ?)",
+                [submission])
+        }
+    }
+
+    var whereClause: String { conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") }
+    var limitClause: String { limit.map { "LIMIT \(max(0, $0))" } ?? "" }
+}

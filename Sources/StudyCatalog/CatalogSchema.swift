@@ -1,0 +1,136 @@
+import GRDB
+
+/// The catalog's schema as named, append-only migrations: a migration that has shipped is never
+/// edited, a change is a new migration.
+enum CatalogSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-submissions-studies-series-instances") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE submission (
+                        id TEXT PRIMARY KEY,
+                        receivedAt TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        note TEXT,
+                        priority TEXT NOT NULL,
+                        levelsOfConcern TEXT NOT NULL DEFAULT ''
+                    );
+                    CREATE TABLE patient (
+                        id INTEGER PRIMARY KEY,
+                        patientID TEXT NOT NULL,
+                        issuerOfPatientID TEXT NOT NULL,
+                        nameKey TEXT NOT NULL,
+                        patientBirthDate TEXT NOT NULL,
+                        patientName TEXT,
+                        patientSex TEXT,
+                        UNIQUE (patientID, issuerOfPatientID, nameKey, patientBirthDate)
+                    );
+                    CREATE INDEX patient_nameKey ON patient(nameKey);
+                    CREATE TABLE study (
+                        studyInstanceUID TEXT PRIMARY KEY,
+                        patientRowID INTEGER NOT NULL REFERENCES patient(id),
+                        studyDate TEXT,
+                        studyTime TEXT,
+                        accessionNumber TEXT,
+                        studyDescription TEXT,
+                        referringPhysicianName TEXT,
+                        institutionName TEXT
+                    );
+                    CREATE INDEX study_patient ON study(patientRowID);
+                    CREATE INDEX study_date ON study(studyDate);
+                    CREATE INDEX study_accession ON study(accessionNumber);
+                    CREATE TABLE series (
+                        seriesInstanceUID TEXT PRIMARY KEY,
+                        studyInstanceUID TEXT NOT NULL REFERENCES study(studyInstanceUID),
+                        modality TEXT,
+                        seriesNumber INTEGER,
+                        seriesDescription TEXT,
+                        protocolName TEXT,
+                        bodyPartExamined TEXT,
+                        plane TEXT,
+                        sliceThickness REAL,
+                        magneticFieldStrength REAL,
+                        repetitionTime REAL,
+                        echoTime REAL,
+                        convolutionKernel TEXT,
+                        manufacturer TEXT,
+                        manufacturerModelName TEXT
+                    );
+                    CREATE INDEX series_study ON series(studyInstanceUID);
+                    CREATE INDEX series_modality ON series(modality);
+                    CREATE TABLE seriesLevel (
+                        seriesInstanceUID TEXT NOT NULL REFERENCES series(seriesInstanceUID),
+                        level TEXT NOT NULL,
+                        PRIMARY KEY (seriesInstanceUID, level)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX seriesLevel_level ON seriesLevel(level);
+                    CREATE TABLE studyLevel (
+                        studyInstanceUID TEXT NOT NULL REFERENCES study(studyInstanceUID),
+                        level TEXT NOT NULL,
+                        PRIMARY KEY (studyInstanceUID, level)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX studyLevel_level ON studyLevel(level);
+                    CREATE TABLE instance (
+                        id INTEGER PRIMARY KEY,
+                        sopInstanceUID TEXT NOT NULL,
+                        contentHash TEXT NOT NULL,
+                        seriesInstanceUID TEXT NOT NULL REFERENCES series(seriesInstanceUID),
+                        sopClassUID TEXT,
+                        instanceNumber INTEGER,
+                        transferSyntaxUID TEXT,
+                        firstSubmissionId TEXT NOT NULL REFERENCES submission(id),
+                        UNIQUE (sopInstanceUID, contentHash)
+                    );
+                    CREATE INDEX instance_series ON instance(seriesInstanceUID);
+                    CREATE TABLE submissionStudy (
+                        submissionId TEXT NOT NULL REFERENCES submission(id),
+                        studyInstanceUID TEXT NOT NULL REFERENCES study(studyInstanceUID),
+                        PRIMARY KEY (submissionId, studyInstanceUID)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX submissionStudy_study ON submissionStudy(studyInstanceUID);
+                    CREATE TABLE file (
+                        id INTEGER PRIMARY KEY,
+                        submissionId TEXT NOT NULL REFERENCES submission(id),
+                        path TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        contentHash TEXT NOT NULL,
+                        role TEXT NOT NULL,
+                        instanceRowID INTEGER REFERENCES instance(id),
+                        UNIQUE (submissionId, path)
+                    );
+                    CREATE INDEX file_instance ON file(instanceRowID);
+                    CREATE TABLE finding (
+                        id INTEGER PRIMARY KEY,
+                        submissionId TEXT NOT NULL REFERENCES submission(id),
+                        severity TEXT NOT NULL,
+                        code TEXT NOT NULL,
+                        message TEXT NOT NULL,
+                        path TEXT,
+                        uid TEXT
+                    );
+                    CREATE INDEX finding_submission ON finding(submissionId);
+                    CREATE TABLE review (
+                        submissionId TEXT PRIMARY KEY REFERENCES submission(id),
+                        status TEXT NOT NULL,
+                        priority TEXT NOT NULL,
+                        reviewer TEXT,
+                        queuedAt TEXT NOT NULL,
+                        claimedAt TEXT,
+                        completedAt TEXT,
+                        outcome TEXT
+                    );
+                    CREATE INDEX review_status ON review(status, priority, queuedAt);
+                    CREATE TABLE event (
+                        id INTEGER PRIMARY KEY,
+                        at TEXT NOT NULL,
+                        actor TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        subject TEXT NOT NULL
+                    );
+                    """)
+        }
+        return migrator
+    }
+}

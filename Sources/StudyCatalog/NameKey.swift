@@ -1,0 +1,23 @@
+import Foundation
+
+/// The form in which person names are compared and searched: upper case, accents removed, only the
+/// alphabetic component group, spaces around `^` dropped. `Müller^Jürgen` and `MUELLER`-style
+/// transliterations are not merged; `Müller^Jürgen` and `MULLER^JURGEN` are.
+public enum NameKey {
+    public static func make(_ dicomName: String) -> String {
+        let alphabetic = dicomName.split(separator: "=", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let folded = alphabetic.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).uppercased()
+        let components = folded.split(separator: "^", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        var trimmed = components
+        while let last = trimmed.last, last.isEmpty { trimmed.removeLast() }
+        return trimmed.joined(separator: "^")
+    }
+
+    /// A `--patient-name` pattern (`*` any run, `?` one character) as SQLite GLOB patterns over keys.
+    /// A pattern without `^` also matches as the family name: `doe` finds `DOE^JANE`.
+    public static func globPatterns(_ pattern: String) -> [String] {
+        let glob = make(pattern).replacingOccurrences(of: "[", with: "[[]")
+        return glob.contains("^") ? [glob] : [glob, glob + "^*"]
+    }
+}

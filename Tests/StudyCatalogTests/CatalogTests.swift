@@ -1,0 +1,229 @@
+import Foundation
+import StudyCatalog
+import Testing
+
+@Suite("The catalog on a real SQLite file")
+struct CatalogTests {
+    /// A catalog in a fresh temporary folder; `remove()` deletes it.
+    struct TemporaryCatalog {
+        let folder: String
+        let catalog: Catalog
+
+        init() throws {
+            folder = NSTemporaryDirectory() + "studyintake-catalog-" + UUID().uuidString
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            catalog = try Catalog(path: folder + "/catalog.sqlite")
+        }
+
+        func remove() { try? FileManager.default.removeItem(atPath: folder) }
+    }
+
+    static let doe = CatalogPatient(
+        patientID: "MR40511", issuerOfPatientID: "ST ELSEWHERE", patientName: "DOE^JANE", patientBirthDate: "19640312",
+        patientSex: "F")
+
+    /// A small MR study: one study, `series` series of three instances each.
+    static func submission(
+        id: String, patient: CatalogPatient = doe, study: String = "1.2.3", series: Int = 2, date: String = "20240415",
+        hashSalt: String = "", note: String? = nil
+    ) -> SubmissionRecord {
+        let seriesList = (1...series).map { number in
+            SubmissionRecord.Series(
+                seriesInstanceUID: "\(study).\(number)", studyInstanceUID: study, modality: number == 1 ? "MR" : "CT",
+                seriesNumber: number, seriesDescription: number == 1 ? "SAG T2 C-SPINE" : "AX BONE C5-6",
+                protocolName: nil, bodyPartExamined: "CSPINE", plane: number == 1 ? "sagittal" : "axial",
+                sliceThickness: 3, magneticFieldStrength: 1.5, repetitionTime: 3000, echoTime: 100,
+                convolutionKernel: nil,
+                manufacturer: "SIEMENS", manufacturerModelName: "Avanto", spinalLevels: number == 1 ? [] : ["C5-C6"])
+        }
+        let instances = seriesList.flatMap { series in
+            (1...3).map { (number: Int) in
+                SubmissionRecord.Instance(
+                    sopInstanceUID: "\(series.seriesInstanceUID).\(number)",
+                    contentHash: "hash-\(series.seriesInstanceUID).\(number)\(hashSalt)",
+                    seriesInstanceUID: series.seriesInstanceUID, sopClassUID: "1.2.840.10008.5.1.4.1.1.4",
+                    instanceNumber: number, transferSyntaxUID: "1.2.840.10008.1.2.1",
+                    path: "DICOM/\(series.seriesNumber!)/IM\(number)")
+            }
+        }
+        let files =
+            instances.map {
+                SubmissionRecord.File(path: $0.path, size: 1000, contentHash: $0.contentHash, role: "dicom")
+            }
+            + [SubmissionRecord.File(path: "REPORT.PDF", size: 20, contentHash: "pdf", role: "document")]
+        return SubmissionRecord(
+            id: id, receivedAt: Date(timeIntervalSince1970: 1_700_000_000), source: "/inbox/\(id)", status: .accepted,
+            note: note, priority: .routine, levelsOfConcern: ["C3-C4"],
+            studies: [
+                .init(
+                    studyInstanceUID: study, patient: patient, studyDate: date, studyTime: "093012",
+                    accessionNumber: "ACC-\(study)", studyDescription: "MRI CERVICAL SPINE",
+                    referringPhysicianName: nil,
+                    institutionName: nil, spinalLevels: ["C3-C4"])
+            ], series: seriesList, instances: instances, files: files, findings: [])
+    }
+
+    @Test("The catalog file is created owner-only, whatever the umask")
+    func ownerOnly() throws {
+        let previous = umask(0o000)
+        defer { umask(previous) }
+        let temporary = try TemporaryCatalog()
+        defer { temporary.remove() }
+        let attributes = try FileManager.default.attributesOfItem(atPath: temporary.catalog.path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test("Opening twice migrates once and keeps the data")
+    func reopen() throws {
+        let temporary = try TemporaryCatalog()
+        defer { temporary.remove() }
+        try temporary.catalog.record(Self.submission(id: "S1"))
+        let again = try Catalog(path: temporary.catalog.path)
+        #expect(try again.studies(matching: CatalogQuery()).count == 1)
+    }
+
+    @Test("A recorded submission reads back with its counts, levels and submission ids")
+    func recordAndRead() throws {
+        let temporary = try TemporaryCatalog()
+        defer { temporary.remove() }
+        try temporary.catalog.record(Self.submission(id: "S1"))
+        let study = try #require(try temporary.catalog.studies(matching: CatalogQuery()).first)
+        #expect(study.patientName == "DOE^JANE")
+        #expect(study.modalitiesInStudy == ["CT", "MR"])
+        #expect(study.numberOfStudyRelatedSeries == 2)
+        #expect(study.numberOfStudyRelatedInstances == 6)
+        #expect(study.spinalLevels == ["C3-C4", "C5-C6"])
+        #expect(study.submissionIds == ["S1"])
+        let instances = try temporary.catalog.instances(matching: CatalogQuery(studyInstanceUID: "1.2.3"))
+        #expect(instances.count == 6)
+        #expect(instances.first?.path == "DICOM/1/IM1")
+    }
+
+    @Test("The same disc twice links, adds no study, series or instance, and notes the duplicates")
+    func sameDiscTwice() throws {
+        let temporary = try TemporaryCatalog()
+        defer { temporary.remove() }
+        try temporary.catalog.record(Self.submission(id: "S1"))
+        let findings = try temporary.catalog.record(Self.submission(id: "S2"))
+        #expect(findings.count == 6)
+        #expect(findings.allSatisfy { $0.code == "duplicate-identical" && $0.message.contains("S1") })
+        let study = try #require(try temporary.catalog.studies(matching: CatalogQuery()).first)
+        #expect(study.numberOfStudyRelatedInstances == 6)
+        #expect(study.numberOfStudyRelatedSeries == 2)
+        #expect(study.submissionIds == ["S1", "S2"])
+        #expect(try temporary.catalog.series(matching: CatalogQuery()).count == 2)
+    }
+
+    @Test("The same SOPInstanceUID with other content is kept apart and flagged as an error")
+    func conflict() throws {
+        let temporary = try TemporaryCatalog()
+        defer { temporary.remove() }
+        try temporary.catalog.record(Self.submission(id: "S1"))
+        let findings = try temporary.catalog.record(Self.submission(id: "S2", hashSalt: "-corrected"))
+        #expect(findings.count == 6)
+        #expect(findings.allSatisfy { $0.code == "duplicate-conflict" && $0.severity == .error })
+        #expect(try temporary.catalog.instances(matching: CatalogQuery()).count == 12)
+    }
+
+    @Test("One PatientID with another name and birth date is another patient")
+    func patientsNotMergedByID() throws {
+        let temporary = try TemporaryCatalog()
+        defer { temporary.remove() }
+        var other = Self.doe
+        other.patientName = "ROE^RICHARD"
+        other.patientBirthDate = "19580101"
+        try temporary.catalog.record(Self.submission(id: "S1"))
+        try temporary.catalog.record(Self.submission(id: "S2", patient: other, study: "9.8.7"))
+        #expect(try temporary.catalog.studies(matching: CatalogQuery(patientID: "MR40511")).count == 2)
+        #expect(
+            try temporary.catalog.studies(matching: CatalogQuery(patientName: "roe")).map(\.studyInstanceUID) == [
+                "9.8.7"
+            ])
+    }
+
+    @Test("A submission that fails half way leaves nothing behind")
+    func atomic() throws {
+        let temporary = try TemporaryCatalog()
+        defer { temporary.remove() }
+        try temporary.catalog.record(Self.submission(id: "S1"))
+        // The same submission id again: the submission row fails, after nothing else was written.
+        var repeated = Self.submission(id: "S1", study: "5.5.5")
+        repeated.studies[0].patient.patientID = "NEW"
+        #expect(throws: CatalogError.self) { try temporary.catalog.record(repeated) }
+        // A submission whose file list names one path twice fails at the end, after its studies.
+        var broken = Self.submission(id: "S3", study: "6.6.6")
+        broken.files.append(broken.files[0])
+        #expect(throws: CatalogError.self) { try temporary.catalog.record(broken) }
+        #expect(try temporary.catalog.studies(matching: CatalogQuery()).map(\.studyInstanceUID) == ["1.2.3"])
+        #expect(try temporary.catalog.studies(matching: CatalogQuery(patientID: "NEW")).isEmpty)
+    }
+
+    @Test(
+        "Every query filter",
+        arguments: [
+            (CatalogQuery(patientID: "MR40511"), ["1.2.3"]),
+            (CatalogQuery(patientName: "doe^j*"), ["1.2.3"]),
+            (CatalogQuery(patientName: "müller"), ["2.2.2"]),
+            (CatalogQuery(patientName: "MULLER^JURGEN"), ["2.2.2"]),
+            (CatalogQuery(patientName: "M?LLER*"), ["2.2.2"]),
+            (CatalogQuery(patientName: "smith"), []),
+            (CatalogQuery(modality: "ct"), ["1.2.3", "2.2.2"]),
+            (CatalogQuery(studyDate: "20240101-20241231"), ["1.2.3"]),
+            (CatalogQuery(studyDate: "20200101-"), ["1.2.3"]),
+            (CatalogQuery(studyDate: "-20200101"), ["2.2.2"]),
+            (CatalogQuery(studyDate: "20190203"), ["2.2.2"]),
+            (CatalogQuery(description: "sag t2"), ["1.2.3", "2.2.2"]),
+            (CatalogQuery(description: "cervical"), ["1.2.3", "2.2.2"]),
+            (CatalogQuery(bodyPart: "cspine"), ["1.2.3", "2.2.2"]),
+            (CatalogQuery(levels: ["C5-C6"]), ["1.2.3", "2.2.2"]),
+            (CatalogQuery(levels: ["C3-C4"]), ["1.2.3", "2.2.2"]),
+            (CatalogQuery(levels: ["L4-L5"]), []),
+            (CatalogQuery(accessionNumber: "ACC-2.2.2"), ["2.2.2"]),
+            (CatalogQuery(studyInstanceUID: "1.2.3"), ["1.2.3"]),
+            (CatalogQuery(submissionId: "S2"), ["2.2.2"]),
+            (CatalogQuery(limit: 1), ["1.2.3"]),
+            (CatalogQuery(modality: "MR", studyDate: "20240101-"), ["1.2.3"]),
+        ])
+    func studyFilters(query: CatalogQuery, expected: [String]) throws {
+        let temporary = try TemporaryCatalog()
+        defer { temporary.remove() }
+        let mueller = CatalogPatient(
+            patientID: "445566", issuerOfPatientID: nil, patientName: "MÜLLER^JÜRGEN", patientBirthDate: "19510707",
+            patientSex: "M")
+        try temporary.catalog.record(Self.submission(id: "S1"))
+        try temporary.catalog.record(Self.submission(id: "S2", patient: mueller, study: "2.2.2", date: "20190203"))
+        #expect(try temporary.catalog.studies(matching: query).map(\.studyInstanceUID) == expected)
+    }
+
+    @Test("Series filters apply to the series themselves")
+    func seriesFilters() throws {
+        let temporary = try TemporaryCatalog()
+        defer { temporary.remove() }
+        try temporary.catalog.record(Self.submission(id: "S1"))
+        let mr = try temporary.catalog.series(matching: CatalogQuery(modality: "MR"))
+        #expect(mr.map(\.seriesInstanceUID) == ["1.2.3.1"])
+        #expect(mr.first?.plane == "sagittal")
+        #expect(mr.first?.numberOfSeriesRelatedInstances == 3)
+        let atLevel = try temporary.catalog.series(matching: CatalogQuery(levels: ["C5-C6", "C5", "C6"]))
+        #expect(atLevel.map(\.seriesInstanceUID) == ["1.2.3.2"])
+        #expect(atLevel.first?.spinalLevels == ["C5-C6"])
+    }
+
+    @Test(
+        "DICOM date ranges",
+        arguments: [
+            ("20240101-20241231", "20240101", "20241231"), ("20240101-", "20240101", nil),
+            ("-20241231", nil, "20241231"),
+            ("20240101", "20240101", "20240101"),
+        ] as [(String, String?, String?)])
+    func dateRanges(text: String, from: String?, to: String?) throws {
+        let range = try #require(CatalogQuery.dateRange(text))
+        #expect(range.from == from)
+        #expect(range.to == to)
+    }
+
+    @Test("Malformed date ranges are refused", arguments: ["", "-", "2024", "2024-01-01", "20240101-2024", "abcdefgh"])
+    func badDateRanges(text: String) {
+        #expect(CatalogQuery.dateRange(text) == nil)
+    }
+}
