@@ -235,3 +235,17 @@ private struct Filter {
     var whereClause: String { conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") }
     var limitClause: String { limit.map { "LIMIT \(max(0, $0))" } ?? "" }
 }
+
+extension Catalog {
+    /// Whether a submission with this id is in the catalog.
+    public func containsSubmission(_ id: String) throws(CatalogError) -> Bool {
+        do {
+            return try pool.read { db in
+                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM submission WHERE id = ?)", arguments: [id])
+                    ?? false
+            }
+        } catch {
+            throw CatalogError(error, context: "looking up submission \(id)")
+        }
+    }
+}

@@ -141,11 +141,11 @@ public final class Catalog: Sendable {
                 db.cachedStatement(sql: "SELECT firstSubmissionId FROM instance WHERE sopInstanceUID = ? LIMIT 1"),
                 arguments: [instance.sopInstanceUID])
             if let conflicting {
+                let earlier = conflicting == submission.id ? "this submission" : "submission \(conflicting)"
                 findings.append(
                     .init(
                         severity: .error, code: "duplicate-conflict",
-                        message:
-                            "the same SOPInstanceUID with other content came in submission \(conflicting); kept apart",
+                        message: "the same SOPInstanceUID with other content is already in \(earlier); kept apart",
                         path: instance.path, uid: instance.sopInstanceUID))
             }
             try db.cachedStatement(

@@ -121,7 +121,10 @@ struct CatalogTests {
         try temporary.catalog.record(Self.submission(id: "S1"))
         let findings = try temporary.catalog.record(Self.submission(id: "S2", hashSalt: "-corrected"))
         #expect(findings.count == 6)
-        #expect(findings.allSatisfy { $0.code == "duplicate-conflict" && $0.severity == .error })
+        #expect(
+            findings.allSatisfy {
+                $0.code == "duplicate-conflict" && $0.severity == .error && $0.message.contains("S1")
+            })
         #expect(try temporary.catalog.instances(matching: CatalogQuery()).count == 12)
     }
 

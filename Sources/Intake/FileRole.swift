@@ -1,0 +1,35 @@
+/// What a file of a drop is, decided by content for DICOM and by name for the rest. Non-DICOM
+/// files are inventoried and kept, never executed.
+public enum FileRole: String, Sendable, Hashable, CaseIterable {
+    case dicom
+    case dicomdir
+    /// A viewer shipped on the disc: executables, libraries, autorun files.
+    case viewer
+    /// Reports and pages for people: PDF, text, HTML, office documents.
+    case document
+    /// JPEG, PNG and other pictures.
+    case image
+    /// Traces of the copying system: `.DS_Store`, `._*`, `Thumbs.db`, `desktop.ini`.
+    case clutter
+    case other
+
+    /// The role of a file that is not DICOM, by its name.
+    static func ofNonDICOM(named path: String) -> FileRole {
+        let name = (path.split(separator: "/").last.map(String.init) ?? path)
+        let lower = name.lowercased()
+        if lower == ".ds_store" || lower.hasPrefix("._") || lower == "thumbs.db" || lower == "desktop.ini" {
+            return .clutter
+        }
+        let fileExtension = lower.split(separator: ".").count > 1 ? String(lower.split(separator: ".").last!) : ""
+        switch fileExtension {
+        case "exe", "dll", "com", "bat", "cmd", "jar", "app", "dylib", "so", "msi", "ocx", "sys", "inf", "ini", "cab":
+            return .viewer
+        case "pdf", "txt", "htm", "html", "xml", "doc", "docx", "rtf", "odt", "css", "js":
+            return .document
+        case "jpg", "jpeg", "png", "bmp", "gif", "tif", "tiff":
+            return .image
+        default:
+            return .other
+        }
+    }
+}

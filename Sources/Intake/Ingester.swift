@@ -1,0 +1,187 @@
+import DICOM
+import Foundation
+import Logging
+import StudyCatalog
+
+/// Takes in one drop (a disc copied into a folder) as one submission: inventories every file, reads
+/// every DICOM header once, checks the DICOMDIR against the disc, finds the spinal levels, writes
+/// one catalog transaction, and keeps the files in the store.
+///
+/// Crash safety: files are copied into `store/.staging-<id>/` and fsynced before the catalog
+/// transaction, and the folder is renamed to `store/<id>/` after it. A staging folder left by an
+/// interruption is finished (the catalog has the submission) or removed (it has not) by the next
+/// `Ingester`, so the catalog never knows half a submission and the store never keeps a file the
+/// catalog does not know.
+public final class Ingester: Sendable {
+    public let home: IntakeHome
+    public let catalog: Catalog
+    let reader: DICOMReader
+    let logger = Logger(label: "studyintake.intake")
+
+    public init(home: IntakeHome) throws(IntakeError) {
+        self.home = home
+        try home.prepare()
+        do {
+            try DICOMReader.checkEnvironment()
+            catalog = try Catalog(path: home.catalogPath)
+        } catch {
+            throw IntakeError.environment("\(error)")
+        }
+        reader = DICOMReader()
+        try recoverInterruptedIngests()
+    }
+
+    /// Options of one ingest.
+    public struct Options: Sendable {
+        public var note: String?
+        public var priority: SubmissionRecord.Priority
+        /// Index the files where they are instead of copying them into the store.
+        public var inPlace: Bool
+        public var maxConcurrentReads: Int
+
+        public init(
+            note: String? = nil, priority: SubmissionRecord.Priority = .routine, inPlace: Bool = false,
+            maxConcurrentReads: Int = DICOMReader.processorCount
+        ) {
+            self.note = note
+            self.priority = priority
+            self.inPlace = inPlace
+            self.maxConcurrentReads = maxConcurrentReads
+        }
+    }
+
+    /// Ingests the folder at `drop`. The folder itself is never changed.
+    public func ingest(drop: String, options: Options = Options()) async throws(IntakeError) -> Receipt {
+        var status = stat()
+        guard lstat(drop, &status) == 0 else { throw IntakeError.unreadableDrop("no such folder: \(drop)") }
+        guard (status.st_mode & S_IFMT) == S_IFDIR else {
+            throw IntakeError.unreadableDrop("not a folder (symbolic links are not followed): \(drop)")
+        }
+        let scan: MediaScan
+        do throws(DICOMReadError) {
+            scan = try MediaScan(root: drop)
+        } catch {
+            throw IntakeError.unreadableDrop(error.description)
+        }
+        let id = Self.makeSubmissionID()
+        let started = Date()
+        let staging = home.storePath + "/.staging-" + id
+        let contentRoot = options.inPlace ? drop : staging
+        var stored: [StoredFile] = []
+        do {
+            stored = try keepFiles(of: scan, in: contentRoot, copying: !options.inPlace)
+        } catch {
+            try? FileManager.default.removeItem(atPath: staging)
+            throw error
+        }
+        let paths = stored.map { contentRoot + "/" + $0.relativePath }
+        let headers = await reader.readHeaders(at: paths, maxConcurrentReads: options.maxConcurrentReads)
+        var assembly = SubmissionAssembly(id: id, note: options.note)
+        for (file, result) in zip(stored, headers) {
+            assembly.add(file: file, header: result)
+        }
+        assembly.checkDirectories(of: scan, reader: reader)
+        let record = assembly.record(
+            receivedAt: started, source: drop, priority: options.priority)
+        let catalogFindings: [SubmissionRecord.Finding]
+        do {
+            catalogFindings = try catalog.record(record)
+        } catch {
+            try? FileManager.default.removeItem(atPath: staging)
+            throw IntakeError.environment("\(error)")
+        }
+        let finalFolder = home.storePath + "/" + id
+        if !options.inPlace {
+            // Bytes already kept by an earlier submission are linked to it, not stored twice.
+            for finding in catalogFindings where finding.code == "duplicate-identical" {
+                if let path = finding.path { try? FileManager.default.removeItem(atPath: staging + "/" + path) }
+            }
+            let folders = (try? FileManager.default.subpathsOfDirectory(atPath: staging)) ?? []
+            for folder in folders.sorted(by: { $0.count > $1.count }) {
+                rmdir(staging + "/" + folder)  // only empty folders go; files and full folders stay
+            }
+            do {
+                try FileManager.default.moveItem(atPath: staging, toPath: finalFolder)
+            } catch {
+                throw IntakeError.environment("cannot move \(staging) to \(finalFolder): \(error.localizedDescription)")
+            }
+        }
+        let receipt = assembly.receipt(
+            record: record, catalogFindings: catalogFindings, storedAt: options.inPlace ? drop : finalFolder)
+        logger.info(
+            "ingested",
+            metadata: [
+                "submission": "\(id)", "instances": "\(receipt.counts.instances)", "files": "\(receipt.counts.files)",
+                "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",
+            ])
+        return receipt
+    }
+
+    /// A file of the drop as kept: where it is below the content root, its size and hash.
+    struct StoredFile: Sendable {
+        var relativePath: String
+        var size: Int64
+        var contentHash: String
+    }
+
+    /// Copies (and verifies) or hashes every regular file, each read once for its hash.
+    private func keepFiles(of scan: MediaScan, in root: String, copying: Bool) throws(IntakeError) -> [StoredFile] {
+        var stored: [StoredFile] = []
+        if copying { try IntakeHome.makeOwnerOnlyFolder(root) }
+        for entry in scan.regularFiles {
+            let source = scan.path(of: entry.relativePath)
+            do {
+                if copying {
+                    let destination = root + "/" + entry.relativePath
+                    try IntakeHome.makeOwnerOnlyFolder((destination as NSString).deletingLastPathComponent)
+                    let copied = try ContentHasher.copy(from: source, to: destination)
+                    let check = try ContentHasher.hash(fileAt: destination)
+                    guard check == copied else {
+                        throw IntakeError.environment("the copy of \(source) does not match it; not accepted")
+                    }
+                    stored.append(
+                        StoredFile(relativePath: entry.relativePath, size: copied.size, contentHash: copied.hash))
+                } else {
+                    let hashed = try ContentHasher.hash(fileAt: source)
+                    stored.append(
+                        StoredFile(relativePath: entry.relativePath, size: hashed.size, contentHash: hashed.hash))
+                }
+            } catch let error as IntakeError {
+                throw error
+            } catch {
+                throw IntakeError.unreadableDrop("cannot read \(source): \(error.localizedDescription)")
+            }
+        }
+        return stored
+    }
+
+    /// Finishes or removes what an interrupted ingest left in the store.
+    private func recoverInterruptedIngests() throws(IntakeError) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: home.storePath)) ?? []
+        for name in names where name.hasPrefix(".staging-") {
+            let id = String(name.dropFirst(".staging-".count))
+            let staging = home.storePath + "/" + name
+            do {
+                if try catalog.containsSubmission(id) {
+                    try FileManager.default.moveItem(atPath: staging, toPath: home.storePath + "/" + id)
+                    logger.notice("finished an interrupted ingest", metadata: ["submission": "\(id)"])
+                } else {
+                    try FileManager.default.removeItem(atPath: staging)
+                    logger.notice("removed an interrupted ingest", metadata: ["submission": "\(id)"])
+                }
+            } catch {
+                throw IntakeError.environment("cannot recover \(staging): \(error)")
+            }
+        }
+    }
+
+    /// `YYYYMMDD-HHMMSS-` and six random hex digits: sortable by time, unique across hosts.
+    static func makeSubmissionID() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        let random = UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(6).lowercased()
+        return formatter.string(from: Date()) + "-" + random
+    }
+}

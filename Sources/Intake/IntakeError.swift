@@ -1,0 +1,15 @@
+/// Why a submission could not be taken in at all (as opposed to findings about its data).
+public enum IntakeError: Error, Sendable, CustomStringConvertible {
+    /// The machine, not the data: a folder that cannot be created, a catalog that cannot be opened,
+    /// a full disk.
+    case environment(String)
+    /// The path given is not a folder or file that can be read.
+    case unreadableDrop(String)
+
+    public var description: String {
+        switch self {
+        case .environment(let detail): return detail
+        case .unreadableDrop(let detail): return detail
+        }
+    }
+}

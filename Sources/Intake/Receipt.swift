@@ -1,0 +1,38 @@
+import StudyCatalog
+
+/// What `ingest` reports for one submission.
+public struct Receipt: Sendable, Encodable {
+    public struct Counts: Sendable, Encodable, Equatable {
+        public var files: Int
+        public var dicom: Int
+        public var nonDicom: Int
+        public var patients: Int
+        public var studies: Int
+        public var series: Int
+        public var instances: Int
+        public var duplicates: Int
+    }
+
+    public struct Finding: Sendable, Encodable, Equatable {
+        public var severity: String
+        public var code: String
+        public var message: String
+        public var path: String?
+        public var uid: String?
+    }
+
+    public var submissionId: String
+    public var status: String
+    public var source: String
+    /// Where the files are kept: the store folder, or the source itself with `--in-place`.
+    public var storedAt: String
+    public var counts: Counts
+    /// Levels named by the note: the submission's levels of concern.
+    public var spinalLevels: [String]
+    /// Reports for the reviewer: PDFs and other documents, and encapsulated documents.
+    public var attachments: [String]
+    public var findings: [Finding]
+
+    /// Whether any finding is an error: `ingest` then exits 1.
+    public var hasErrors: Bool { findings.contains { $0.severity == "error" } }
+}

@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import Intake
+import StudyCatalog
+
+extension IntakeCommand {
+    /// `intake ingest PATH…`: one submission per folder, into the catalog and the store.
+    struct Ingest: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take in disc folders: one submission each, cataloged and kept in the store.",
+            discussion: """
+                Each PATH is copied into <home>/store/<submission-id>/ (never changed) or, with
+                --in-place, indexed where it is. Prints a receipt per submission. Exits 1 when a
+                submission has an error finding (a truncated file, a file the DICOMDIR lists but the
+                disc lacks, …), 2 when a PATH or the home cannot be used.
+                """
+        )
+
+        @OptionGroup var homeOptions: HomeOptions
+        @OptionGroup var logging: LoggingOptions
+
+        @Option(help: "The note that came with the disc, e.g. \"OPLL between C3 and C4, extended to C2\".")
+        var note: String?
+
+        @Option(help: "Read the note from this file.")
+        var noteFile: String?
+
+        @Option(help: "Review priority: routine or urgent.")
+        var priority: SubmissionRecord.Priority = .routine
+
+        @Flag(help: "Index the files where they are instead of copying them into the store.")
+        var inPlace = false
+
+        @Option(help: "Output format: text or json.")
+        var format: ReportFormat = .text
+
+        @Argument(help: "Disc folders, one submission each.")
+        var paths: [String]
+
+        func validate() throws {
+            if note != nil && noteFile != nil { throw ValidationError("give --note or --note-file, not both") }
+            for path in paths where !FileManager.default.fileExists(atPath: path) && !isSymbolicLink(path) {
+                throw ValidationError("no such folder: \(path)")
+            }
+        }
+
+        func run() async throws {
+            logging.bootstrap()
+            var noteText = note
+            if let noteFile {
+                guard let data = FileManager.default.contents(atPath: noteFile) else {
+                    throw ValidationError("cannot read the note file \(noteFile)")
+                }
+                noteText = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            let ingester = try Ingester(home: homeOptions.intakeHome)
+            var receipts: [Receipt] = []
+            for path in paths {
+                receipts.append(
+                    try await ingester.ingest(
+                        drop: path, options: .init(note: noteText, priority: priority, inPlace: inPlace)))
+            }
+            switch format {
+            case .json:
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                FileHandle.standardOutput.write(try encoder.encode(receipts))
+                FileHandle.standardOutput.write(Data("\n".utf8))
+            case .text:
+                print(receipts.map(\.text).joined(separator: "\n"))
+            }
+            if receipts.contains(where: \.hasErrors) { throw ExitCode(1) }
+        }
+    }
+}
+
+extension SubmissionRecord.Priority: ExpressibleByArgument {}
+
+extension Receipt {
+    /// The receipt for the terminal.
+    var text: String {
+        var lines = [
+            "Submission \(submissionId): \(status)",
+            "  source     \(source)",
+            "  stored at  \(storedAt)",
+            "  files      \(counts.files) (\(counts.dicom) DICOM, \(counts.nonDicom) other)",
+            "  catalog    \(counts.patients) patients, \(counts.studies) studies, \(counts.series) series, "
+                + "\(counts.instances) instances, \(counts.duplicates) duplicates",
+        ]
+        if !spinalLevels.isEmpty { lines.append("  concern    \(spinalLevels.joined(separator: " "))") }
+        if !attachments.isEmpty { lines.append("  reports    \(attachments.joined(separator: ", "))") }
+        // Long runs of one finding (48 duplicates of a resent disc) show their first few lines.
+        let shownPerCode = 5
+        var shown: [String: Int] = [:]
+        for finding in findings {
+            shown[finding.code, default: 0] += 1
+            guard shown[finding.code]! <= shownPerCode else { continue }
+            let place = finding.path.map { " \($0):" } ?? ""
+            lines.append("  \(finding.severity) \(finding.code)\(place) \(finding.message)")
+        }
+        for (code, count) in shown.sorted(by: { $0.key < $1.key }) where count > shownPerCode {
+            lines.append("  … and \(count - shownPerCode) more \(code) (--format json lists them all)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

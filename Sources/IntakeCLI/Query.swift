@@ -1,0 +1,151 @@
+import ArgumentParser
+import Foundation
+import Intake
+import StudyCatalog
+
+extension IntakeCommand {
+    /// `intake query studies|series|instances [filters]`.
+    struct Query: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Search the catalog.",
+            subcommands: [Studies.self, Series.self, Instances.self]
+        )
+    }
+}
+
+/// The filters every `query` subcommand takes.
+struct QueryOptions: ParsableArguments {
+    @OptionGroup var homeOptions: HomeOptions
+    @OptionGroup var logging: LoggingOptions
+
+    @Option(help: "Output format: table, json or csv.")
+    var format: DataFormat = .table
+    @Option(help: "PatientID, exactly.") var patientId: String?
+    @Option(help: "PatientName; * and ? are wildcards; case and accents are ignored.") var patientName: String?
+    @Option(help: "Modality, e.g. MR or CT.") var modality: String?
+    @Option(help: "StudyDate as a DICOM range: 20240101-20241231, 20240101-, -20241231 or one date.")
+    var studyDate: String?
+    @Option(help: "Part of the study or series description.") var description: String?
+    @Option(help: "BodyPartExamined, e.g. CSPINE.") var bodyPart: String?
+    @Option(help: "A spinal level (C5-C6 also finds C5 and C6; C5 also finds C4-C5 and C5-C6).") var level: String?
+    @Option(help: "AccessionNumber, exactly.") var accession: String?
+    @Option(help: "StudyInstanceUID.") var studyUid: String?
+    @Option(help: "Submission id.") var submission: String?
+    @Option(help: "At most this many rows.") var limit: Int?
+
+    func validate() throws {
+        if let studyDate, CatalogQuery.dateRange(studyDate) == nil {
+            throw ValidationError("--study-date takes a DICOM date range such as 20240101-20241231, not \(studyDate)")
+        }
+        if let level, SpinalLevelMentions(text: level).levels.isEmpty {
+            throw ValidationError("--level takes a spinal level such as C5-C6 or C5, not \(level)")
+        }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    var query: CatalogQuery {
+        let levels = level.map { text in
+            Set(SpinalLevelMentions(text: text).levels.flatMap(\.searchNeighbourhood)).map(\.description).sorted()
+        }
+        return CatalogQuery(
+            patientID: patientId, patientName: patientName, modality: modality, studyDate: studyDate,
+            description: description, bodyPart: bodyPart, levels: levels ?? [], accessionNumber: accession,
+            studyInstanceUID: studyUid, submissionId: submission, limit: limit)
+    }
+
+    func openCatalog() throws -> Catalog {
+        logging.bootstrap()
+        let home = homeOptions.intakeHome
+        guard FileManager.default.fileExists(atPath: home.catalogPath) else {
+            throw IntakeError.environment("no catalog at \(home.catalogPath); ingest a disc first")
+        }
+        return try Catalog(path: home.catalogPath)
+    }
+}
+
+extension IntakeCommand.Query {
+    struct Studies: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Studies matching the filters, newest first.")
+        @OptionGroup var options: QueryOptions
+
+        func run() async throws {
+            let studies = try options.openCatalog().studies(matching: options.query)
+            let records = studies.map { study in
+                OutputRecord(fields: [
+                    ("StudyInstanceUID", .text(study.studyInstanceUID)),
+                    ("PatientID", study.patientID.map(OutputRecord.Value.text)),
+                    ("PatientName", study.patientName.map(OutputRecord.Value.text)),
+                    ("PatientBirthDate", study.patientBirthDate.map(OutputRecord.Value.text)),
+                    ("PatientSex", study.patientSex.map(OutputRecord.Value.text)),
+                    ("StudyDate", study.studyDate.map(OutputRecord.Value.text)),
+                    ("StudyTime", study.studyTime.map(OutputRecord.Value.text)),
+                    ("AccessionNumber", study.accessionNumber.map(OutputRecord.Value.text)),
+                    ("StudyDescription", study.studyDescription.map(OutputRecord.Value.text)),
+                    ("ModalitiesInStudy", .texts(study.modalitiesInStudy)),
+                    ("NumberOfStudyRelatedSeries", .integer(study.numberOfStudyRelatedSeries)),
+                    ("NumberOfStudyRelatedInstances", .integer(study.numberOfStudyRelatedInstances)),
+                    ("spinalLevels", .texts(study.spinalLevels)),
+                    ("submissionIds", .texts(study.submissionIds)),
+                ])
+            }
+            try options.format.print(
+                records,
+                tableColumns: [
+                    ("StudyDate", "Date"), ("PatientName", "Patient"), ("ModalitiesInStudy", "Mod"),
+                    ("StudyDescription", "Description"), ("NumberOfStudyRelatedInstances", "Inst"),
+                    ("spinalLevels", "Levels"),
+                ])
+        }
+    }
+
+    struct Series: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Series matching the filters.")
+        @OptionGroup var options: QueryOptions
+
+        func run() async throws {
+            let series = try options.openCatalog().series(matching: options.query)
+            let records = series.map { series in
+                OutputRecord(fields: [
+                    ("SeriesInstanceUID", .text(series.seriesInstanceUID)),
+                    ("StudyInstanceUID", .text(series.studyInstanceUID)),
+                    ("Modality", series.modality.map(OutputRecord.Value.text)),
+                    ("SeriesNumber", series.seriesNumber.map(OutputRecord.Value.integer)),
+                    ("SeriesDescription", series.seriesDescription.map(OutputRecord.Value.text)),
+                    ("BodyPartExamined", series.bodyPartExamined.map(OutputRecord.Value.text)),
+                    ("NumberOfSeriesRelatedInstances", .integer(series.numberOfSeriesRelatedInstances)),
+                    ("plane", series.plane.map(OutputRecord.Value.text)),
+                    ("spinalLevels", .texts(series.spinalLevels)),
+                ])
+            }
+            try options.format.print(
+                records,
+                tableColumns: [
+                    ("Modality", "Mod"), ("SeriesNumber", "No"), ("SeriesDescription", "Description"),
+                    ("plane", "Plane"), ("NumberOfSeriesRelatedInstances", "Inst"), ("spinalLevels", "Levels"),
+                ])
+        }
+    }
+
+    struct Instances: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Instances matching the filters.")
+        @OptionGroup var options: QueryOptions
+
+        func run() async throws {
+            let instances = try options.openCatalog().instances(matching: options.query)
+            let records = instances.map { instance in
+                OutputRecord(fields: [
+                    ("SOPInstanceUID", .text(instance.sopInstanceUID)),
+                    ("SeriesInstanceUID", .text(instance.seriesInstanceUID)),
+                    ("SOPClassUID", instance.sopClassUID.map(OutputRecord.Value.text)),
+                    ("InstanceNumber", instance.instanceNumber.map(OutputRecord.Value.integer)),
+                    ("TransferSyntaxUID", instance.transferSyntaxUID.map(OutputRecord.Value.text)),
+                    ("submissionId", .text(instance.submissionId)),
+                    ("path", instance.path.map(OutputRecord.Value.text)),
+                ])
+            }
+            try options.format.print(
+                records,
+                tableColumns: [("InstanceNumber", "No"), ("SOPInstanceUID", "SOPInstanceUID"), ("path", "Path")])
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Intake
+import StudyCatalog
+import Testing
+
+@Suite("Ingesting the sample discs into a real catalog and store")
+struct IngesterTests {
+    static let sampleStudies = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("SampleStudies").path
+
+    /// A fresh intake home in a temporary folder; `remove()` deletes it.
+    struct TemporaryHome {
+        let home: IntakeHome
+        init() { home = IntakeHome(path: NSTemporaryDirectory() + "studyintake-home-" + UUID().uuidString) }
+        func remove() { try? FileManager.default.removeItem(atPath: home.path) }
+    }
+
+    @Test("The cervical MRI disc: counts, levels of concern, series levels, stored copies")
+    func cervicalMRI() async throws {
+        let temporary = TemporaryHome()
+        defer { temporary.remove() }
+        let ingester = try Ingester(home: temporary.home)
+        let receipt = try await ingester.ingest(
+            drop: Self.sampleStudies + "/CSPINE_MR",
+            options: .init(note: "OPLL mostly between C3 and C4 and extended to C2", priority: .urgent))
+        #expect(receipt.status == "accepted")
+        let counts = receipt.counts
+        let expected: [Int] = [49, 49, 0, 1, 1, 3, 48, 0]
+        let actual: [Int] = [
+            counts.files, counts.dicom, counts.nonDicom, counts.patients, counts.studies, counts.series,
+            counts.instances, counts.duplicates,
+        ]
+        #expect(actual == expected)
+        #expect(receipt.spinalLevels == ["C2", "C3-C4"])
+        #expect(receipt.findings.isEmpty)
+        let stored = receipt.storedAt + "/DICOM/ST000001/SE000003/IM000018"
+        #expect(FileManager.default.fileExists(atPath: stored))
+        let series = try ingester.catalog.series(matching: CatalogQuery(levels: ["C3-C4"]))
+        #expect(series.map(\.seriesDescription) == ["AX T2 C3-C4"])
+        #expect(series.first?.plane == "axial")
+        let folder = try FileManager.default.attributesOfItem(atPath: receipt.storedAt)
+        #expect((folder[.posixPermissions] as? Int) == 0o700)
+    }
+
+    @Test("The same disc twice adds no study, series or instance and stores no byte twice")
+    func sameDiscTwice() async throws {
+        let temporary = TemporaryHome()
+        defer { temporary.remove() }
+        let ingester = try Ingester(home: temporary.home)
+        let first = try await ingester.ingest(drop: Self.sampleStudies + "/CSPINE_CT")
+        let second = try await ingester.ingest(drop: Self.sampleStudies + "/CSPINE_CT")
+        #expect(second.counts.duplicates == 43)
+        #expect(
+            second.findings.allSatisfy { $0.code == "duplicate-identical" && $0.message.contains(first.submissionId) })
+        let studies = try ingester.catalog.studies(matching: CatalogQuery())
+        #expect(studies.count == 1)
+        #expect(studies.first?.numberOfStudyRelatedInstances == 43)
+        #expect(studies.first?.submissionIds.sorted() == [first.submissionId, second.submissionId].sorted())
+        #expect(!FileManager.default.fileExists(atPath: second.storedAt + "/IMAGES/BONE_001.dcm"))
+    }
+
+    @Test("The troubled disc: every problem is a finding, nothing is lost")
+    func troubledDisc() async throws {
+        let temporary = TemporaryHome()
+        defer { temporary.remove() }
+        let receipt = try await Ingester(home: temporary.home).ingest(drop: Self.sampleStudies + "/TROUBLED")
+        let codes = Set(receipt.findings.map(\.code))
+        #expect(
+            codes == [
+                "truncated", "dicomdir-missing-file", "path-escape", "symlink-skipped", "dicomdir-unlisted-file",
+                "duplicate-conflict",
+            ])
+        #expect(receipt.hasErrors)
+        #expect(receipt.attachments == ["README.TXT", "REPORT.PDF"])
+        #expect(receipt.counts.instances == 3)
+        // Every regular file is kept, DICOM or not, the truncated one too.
+        for path in ["AUTORUN.INF", "VIEWER/VIEWER.EXE", "REPORT.PDF", ".DS_Store", "DICOM/IM000003"] {
+            #expect(FileManager.default.fileExists(atPath: receipt.storedAt + "/" + path), "\(path)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: receipt.storedAt + "/DICOM/LINKED"))
+    }
+
+    @Test("Two patients on one disc; a name in undeclared Latin-1 is still the same person")
+    func identity() async throws {
+        let temporary = TemporaryHome()
+        defer { temporary.remove() }
+        let receipt = try await Ingester(home: temporary.home).ingest(drop: Self.sampleStudies + "/TWO_PATIENTS")
+        #expect(receipt.counts.patients == 2)
+        #expect(receipt.findings.contains { $0.code == "multiple-patients" })
+        #expect(receipt.findings.filter { $0.code == "charset-suspect" }.count == 2)
+        #expect(!receipt.findings.contains { $0.code == "identity-conflict" })
+    }
+
+    @Test("An interrupted ingest leaves nothing the catalog does not know; the next run cleans up")
+    func interrupted() async throws {
+        let temporary = TemporaryHome()
+        defer { temporary.remove() }
+        let ingester = try Ingester(home: temporary.home)
+        let kept = try await ingester.ingest(drop: Self.sampleStudies + "/CHARSETS")
+        // What a kill during the copy leaves: a staging folder the catalog never heard of.
+        let orphan = temporary.home.storePath + "/.staging-20990101-000000-dead00"
+        try FileManager.default.createDirectory(atPath: orphan + "/DICOM", withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: orphan + "/DICOM/IM1", contents: Data([1, 2, 3])))
+        // What a kill after the commit leaves: the catalog has it, the rename did not happen.
+        try FileManager.default.moveItem(
+            atPath: kept.storedAt, toPath: temporary.home.storePath + "/.staging-" + kept.submissionId)
+        _ = try Ingester(home: temporary.home)
+        let names = try FileManager.default.contentsOfDirectory(atPath: temporary.home.storePath)
+        #expect(names == [kept.submissionId])
+        #expect(FileManager.default.fileExists(atPath: kept.storedAt + "/UTF8.dcm"))
+    }
+
+    @Test("--in-place indexes the files where they are and copies nothing")
+    func inPlace() async throws {
+        let temporary = TemporaryHome()
+        defer { temporary.remove() }
+        let receipt = try await Ingester(home: temporary.home).ingest(
+            drop: Self.sampleStudies + "/ENCODINGS", options: .init(inPlace: true))
+        #expect(receipt.storedAt == Self.sampleStudies + "/ENCODINGS")
+        #expect(receipt.counts.instances == 10)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.home.storePath).isEmpty)
+    }
+}
