@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+
+@Suite("intake ingest and query, run as a program")
+struct IngestQueryCommandTests {
+    /// A fresh home for one test; `remove()` deletes it.
+    struct Home {
+        let path = NSTemporaryDirectory() + "studyintake-cli-" + UUID().uuidString
+        func remove() { try? FileManager.default.removeItem(atPath: path) }
+    }
+
+    private func json(_ outcome: IntakeProcess.Outcome) throws -> [[String: Any]] {
+        try #require(try JSONSerialization.jsonObject(with: outcome.standardOutput) as? [[String: Any]])
+    }
+
+    @Test("Ingest prints a receipt; query studies and series print the contract's JSON keys")
+    func ingestThenQuery() throws {
+        let home = Home()
+        defer { home.remove() }
+        let disc = IntakeProcess.sampleStudies + "/CSPINE_MR"
+        let ingest = try IntakeProcess.run([
+            "ingest", "--home", home.path, "--format", "json", "--note", "OPLL between C3 and C4, extended to C2", disc,
+        ])
+        #expect(ingest.status == 0, "\(ingest.standardError)")
+        let receipt = try #require(try json(ingest).first)
+        let submissionId = try #require(receipt["submissionId"] as? String)
+        #expect(receipt["status"] as? String == "accepted")
+        #expect(receipt["spinalLevels"] as? [String] == ["C2", "C3-C4"])
+        #expect((receipt["counts"] as? [String: Int])?["instances"] == 48)
+
+        let studies = try IntakeProcess.run(["query", "studies", "--home", home.path, "--format", "json"])
+        #expect(studies.status == 0)
+        let study = try #require(try json(studies).first)
+        #expect(
+            Set(study.keys) == [
+                "StudyInstanceUID", "PatientID", "PatientName", "PatientBirthDate", "PatientSex", "StudyDate",
+                "StudyTime",
+                "AccessionNumber", "StudyDescription", "ModalitiesInStudy", "NumberOfStudyRelatedSeries",
+                "NumberOfStudyRelatedInstances", "spinalLevels", "submissionIds",
+            ])
+        #expect(study["PatientName"] as? String == "DOE^JANE")
+        #expect(study["ModalitiesInStudy"] as? [String] == ["MR"])
+        #expect(study["NumberOfStudyRelatedSeries"] as? Int == 3)
+        #expect(study["NumberOfStudyRelatedInstances"] as? Int == 48)
+        #expect(study["spinalLevels"] as? [String] == ["C3-C4"])
+        #expect(study["submissionIds"] as? [String] == [submissionId])
+
+        let series = try IntakeProcess.run([
+            "query", "series", "--home", home.path, "--format", "json", "--level", "C4", "--modality", "MR",
+        ])
+        let found = try json(series)
+        #expect(found.count == 1)
+        #expect(
+            Set(found.first?.keys.map { $0 } ?? []) == [
+                "SeriesInstanceUID", "StudyInstanceUID", "Modality", "SeriesNumber", "SeriesDescription",
+                "BodyPartExamined", "NumberOfSeriesRelatedInstances", "plane", "spinalLevels",
+            ])
+        #expect(found.first?["plane"] as? String == "axial")
+
+        let instances = try IntakeProcess.run([
+            "query", "instances", "--home", home.path, "--format", "csv", "--patient-name", "doe*", "--limit", "2",
+        ])
+        let lines = instances.text.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(
+            lines.first
+                == "SOPInstanceUID,SeriesInstanceUID,SOPClassUID,InstanceNumber,TransferSyntaxUID,submissionId,path")
+    }
+
+    @Test("A disc with error findings exits 1 and is still cataloged; the table fits 80 columns")
+    func troubledExitsOne() throws {
+        let home = Home()
+        defer { home.remove() }
+        let ingest = try IntakeProcess.run(["ingest", "--home", home.path, IntakeProcess.sampleStudies + "/TROUBLED"])
+        #expect(ingest.status == 1)
+        #expect(ingest.text.contains("error truncated DICOM/IM000003"))
+        let table = try IntakeProcess.run(["query", "studies", "--home", home.path])
+        #expect(table.status == 0)
+        #expect(table.text.contains("POE^EDGAR"))
+        #expect(table.text.split(separator: "\n").allSatisfy { $0.count <= 80 })
+    }
+
+    @Test(
+        "Bad filters and a missing catalog are usage or environment errors (exit 2, one line)",
+        arguments: [
+            ["query", "studies", "--study-date", "2024-01-01"],
+            ["query", "series", "--level", "somewhere"],
+            ["query", "studies"],
+            ["ingest", "/nonexistent/disc"],
+        ])
+    func usageErrors(arguments: [String]) throws {
+        let home = Home()
+        defer { home.remove() }
+        let outcome = try IntakeProcess.run(arguments + ["--home", home.path])
+        #expect(outcome.status == 2)
+        #expect(outcome.standardError.hasPrefix("intake: "))
+        #expect(outcome.standardError.split(separator: "\n").count == 1)
+    }
+}
