@@ -54,8 +54,13 @@ struct QueryOptions: ParsableArguments {
     }
 
     func openCatalog() throws -> Catalog {
+        try Self.openCatalog(home: homeOptions, logging: logging)
+    }
+
+    /// The existing catalog of the home; a missing one is an environment error, not a new file.
+    static func openCatalog(home options: HomeOptions, logging: LoggingOptions) throws -> Catalog {
         logging.bootstrap()
-        let home = homeOptions.intakeHome
+        let home = options.intakeHome
         guard FileManager.default.fileExists(atPath: home.catalogPath) else {
             throw IntakeError.environment("no catalog at \(home.catalogPath); ingest a disc first")
         }

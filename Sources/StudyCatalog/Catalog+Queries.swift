@@ -249,3 +249,56 @@ extension Catalog {
         }
     }
 }
+
+/// What the catalog holds, for `intake stats`.
+public struct CatalogStatistics: Sendable, Hashable {
+    /// Named counts in a fixed order: submissions by status, patients, studies, series, instances,
+    /// files by role, findings by severity, reviews by status.
+    public var counts: [(name: String, value: Int)]
+
+    public static func == (lhs: CatalogStatistics, rhs: CatalogStatistics) -> Bool {
+        lhs.counts.map(\.name) == rhs.counts.map(\.name) && lhs.counts.map(\.value) == rhs.counts.map(\.value)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for (name, value) in counts {
+            hasher.combine(name)
+            hasher.combine(value)
+        }
+    }
+}
+
+extension Catalog {
+    /// Counts of everything cataloged.
+    public func statistics() throws(CatalogError) -> CatalogStatistics {
+        do {
+            return try pool.read { db in
+                var counts: [(name: String, value: Int)] = []
+                let tables = [
+                    ("submissions", "submission"), ("patients", "patient"), ("studies", "study"), ("series", "series"),
+                    ("instances", "instance"), ("files", "file"), ("findings", "finding"),
+                ]
+                for (name, table) in tables {
+                    counts.append((name, try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0))
+                }
+                let grouped = [
+                    ("submissions", "submission", "status"), ("files", "file", "role"),
+                    ("findings", "finding", "severity"), ("reviews", "review", "status"),
+                ]
+                for (name, table, column) in grouped {
+                    let rows = try Row.fetchAll(
+                        db,
+                        sql:
+                            "SELECT \(column) AS name, count(*) AS value FROM \(table) GROUP BY \(column) ORDER BY \(column)"
+                    )
+                    for row in rows {
+                        counts.append(("\(name).\(row["name"] as String)", row["value"]))
+                    }
+                }
+                return CatalogStatistics(counts: counts)
+            }
+        } catch {
+            throw CatalogError(error, context: "counting")
+        }
+    }
+}

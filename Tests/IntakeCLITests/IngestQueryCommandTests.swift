@@ -78,6 +78,18 @@ struct IngestQueryCommandTests {
         #expect(table.status == 0)
         #expect(table.text.contains("POE^EDGAR"))
         #expect(table.text.split(separator: "\n").allSatisfy { $0.count <= 80 })
+
+        let stats = try IntakeProcess.run(["stats", "--home", home.path, "--format", "json"])
+        #expect(stats.status == 0)
+        var counts: [String: Int] = [:]
+        for row in try json(stats) {
+            if let name = row["name"] as? String, let count = row["count"] as? Int { counts[name] = count }
+        }
+        #expect(counts["submissions"] == 1)
+        #expect(counts["instances"] == 3)
+        #expect(counts["files.viewer"] == 2)
+        #expect(counts["findings.error"] == 4)
+        #expect(counts["reviews.queued"] == 1)
     }
 
     @Test(
