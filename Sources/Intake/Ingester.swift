@@ -82,7 +82,7 @@ public final class Ingester: Sendable {
         }
         assembly.checkDirectories(of: scan, reader: reader)
         let record = assembly.record(
-            receivedAt: started, source: drop, priority: options.priority)
+            receivedAt: started, source: (drop as NSString).standardizingPath, priority: options.priority)
         let catalogFindings: [SubmissionRecord.Finding]
         do {
             catalogFindings = try catalog.record(record)

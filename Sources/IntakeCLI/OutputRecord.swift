@@ -6,6 +6,7 @@ struct OutputRecord: Encodable {
         case text(String)
         case texts([String])
         case integer(Int)
+        case records([OutputRecord])
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.singleValueContainer()
@@ -13,6 +14,7 @@ struct OutputRecord: Encodable {
             case .text(let value): try container.encode(value)
             case .texts(let values): try container.encode(values)
             case .integer(let value): try container.encode(value)
+            case .records(let values): try container.encode(values)
             }
         }
 
@@ -21,6 +23,7 @@ struct OutputRecord: Encodable {
             case .text(let value): return value
             case .texts(let values): return values.joined(separator: " ")
             case .integer(let value): return String(value)
+            case .records(let values): return "\(values.count) items"
             }
         }
     }

@@ -75,24 +75,7 @@ extension IntakeCommand.Query {
 
         func run() async throws {
             let studies = try options.openCatalog().studies(matching: options.query)
-            let records = studies.map { study in
-                OutputRecord(fields: [
-                    ("StudyInstanceUID", .text(study.studyInstanceUID)),
-                    ("PatientID", study.patientID.map(OutputRecord.Value.text)),
-                    ("PatientName", study.patientName.map(OutputRecord.Value.text)),
-                    ("PatientBirthDate", study.patientBirthDate.map(OutputRecord.Value.text)),
-                    ("PatientSex", study.patientSex.map(OutputRecord.Value.text)),
-                    ("StudyDate", study.studyDate.map(OutputRecord.Value.text)),
-                    ("StudyTime", study.studyTime.map(OutputRecord.Value.text)),
-                    ("AccessionNumber", study.accessionNumber.map(OutputRecord.Value.text)),
-                    ("StudyDescription", study.studyDescription.map(OutputRecord.Value.text)),
-                    ("ModalitiesInStudy", .texts(study.modalitiesInStudy)),
-                    ("NumberOfStudyRelatedSeries", .integer(study.numberOfStudyRelatedSeries)),
-                    ("NumberOfStudyRelatedInstances", .integer(study.numberOfStudyRelatedInstances)),
-                    ("spinalLevels", .texts(study.spinalLevels)),
-                    ("submissionIds", .texts(study.submissionIds)),
-                ])
-            }
+            let records = studies.map(OutputRecord.init(study:))
             try options.format.print(
                 records,
                 tableColumns: [
@@ -109,19 +92,7 @@ extension IntakeCommand.Query {
 
         func run() async throws {
             let series = try options.openCatalog().series(matching: options.query)
-            let records = series.map { series in
-                OutputRecord(fields: [
-                    ("SeriesInstanceUID", .text(series.seriesInstanceUID)),
-                    ("StudyInstanceUID", .text(series.studyInstanceUID)),
-                    ("Modality", series.modality.map(OutputRecord.Value.text)),
-                    ("SeriesNumber", series.seriesNumber.map(OutputRecord.Value.integer)),
-                    ("SeriesDescription", series.seriesDescription.map(OutputRecord.Value.text)),
-                    ("BodyPartExamined", series.bodyPartExamined.map(OutputRecord.Value.text)),
-                    ("NumberOfSeriesRelatedInstances", .integer(series.numberOfSeriesRelatedInstances)),
-                    ("plane", series.plane.map(OutputRecord.Value.text)),
-                    ("spinalLevels", .texts(series.spinalLevels)),
-                ])
-            }
+            let records = series.map(OutputRecord.init(series:))
             try options.format.print(
                 records,
                 tableColumns: [

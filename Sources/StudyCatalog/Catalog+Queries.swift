@@ -302,3 +302,43 @@ extension Catalog {
         }
     }
 }
+
+extension Catalog {
+    /// The submission with this id and its studies, findings and review; nil when there is none.
+    public func submissionDetail(_ id: String) throws(CatalogError) -> SubmissionDetail? {
+        let row: Row?
+        let findings: [SubmissionRecord.Finding]
+        let attachments: [String]
+        do {
+            (row, findings, attachments) = try pool.read { db in
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT s.*, r.status AS reviewStatus FROM submission s
+                        LEFT JOIN review r ON r.submissionId = s.id WHERE s.id = ?
+                        """, arguments: [id])
+                let findings = try Row.fetchAll(
+                    db, sql: "SELECT * FROM finding WHERE submissionId = ? ORDER BY id", arguments: [id]
+                ).map { row in
+                    SubmissionRecord.Finding(
+                        severity: SubmissionRecord.Finding.Severity(rawValue: row["severity"]) ?? .error,
+                        code: row["code"], message: row["message"], path: row["path"], uid: row["uid"])
+                }
+                let attachments = try String.fetchAll(
+                    db, sql: "SELECT path FROM file WHERE submissionId = ? AND role = 'document' ORDER BY path",
+                    arguments: [id])
+                return (row, findings, attachments)
+            }
+        } catch {
+            throw CatalogError(error, context: "reading submission \(id)")
+        }
+        guard let row else { return nil }
+        return SubmissionDetail(
+            id: row["id"], receivedAt: row["receivedAt"], source: row["source"], status: row["status"],
+            note: row["note"], priority: row["priority"],
+            levelsOfConcern: (row["levelsOfConcern"] as String).split(separator: " ").map(String.init),
+            reviewStatus: row["reviewStatus"], attachments: attachments,
+            findings: findings.sorted { ($0.severity, $0.code) < ($1.severity, $1.code) },
+            studies: try studies(matching: CatalogQuery(submissionId: id)))
+    }
+}

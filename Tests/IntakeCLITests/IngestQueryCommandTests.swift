@@ -57,6 +57,23 @@ struct IngestQueryCommandTests {
             ])
         #expect(found.first?["plane"] as? String == "axial")
 
+        let show = try IntakeProcess.run(["show", "--home", home.path, "--format", "json", submissionId])
+        #expect(show.status == 0)
+        let tree = try #require(try JSONSerialization.jsonObject(with: show.standardOutput) as? [String: Any])
+        #expect(tree["reviewStatus"] as? String == "queued")
+        #expect(tree["spinalLevels"] as? [String] == ["C2", "C3-C4"])
+        let shownStudy = try #require((tree["studies"] as? [[String: Any]])?.first)
+        #expect(
+            (shownStudy["series"] as? [[String: Any]])?.map { $0["SeriesDescription"] as? String } == [
+                "SAG T1 C-SPINE", "SAG T2 C-SPINE", "AX T2 C3-C4",
+            ])
+        let byAccession = try IntakeProcess.run(["show", "--home", home.path, "A20240415001"])
+        #expect(byAccession.status == 0)
+        #expect(byAccession.text.contains("Series 3 MR AX T2 C3-C4 (axial, 18 instances)  C3-C4"))
+        let unknown = try IntakeProcess.run(["show", "--home", home.path, "no-such-id"])
+        #expect(unknown.status == 1)
+        #expect(unknown.standardError == "intake: no submission, study or accession no-such-id\n")
+
         let instances = try IntakeProcess.run([
             "query", "instances", "--home", home.path, "--format", "csv", "--patient-name", "doe*", "--limit", "2",
         ])

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import StudyCatalog
+
+extension IntakeCommand {
+    /// `intake show ID`: a submission, a study or an accession as a tree.
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a submission (by id), or a study (by StudyInstanceUID or AccessionNumber), as a tree.",
+            discussion: "Exits 1 when nothing has that id."
+        )
+
+        @OptionGroup var homeOptions: HomeOptions
+        @OptionGroup var logging: LoggingOptions
+
+        @Option(help: "Output format: text or json.")
+        var format: ReportFormat = .text
+
+        @Argument(help: "A submission id, a StudyInstanceUID or an AccessionNumber.")
+        var id: String
+
+        func run() async throws {
+            let catalog = try QueryOptions.openCatalog(home: homeOptions, logging: logging)
+            let record: OutputRecord
+            let text: String
+            if let submission = try catalog.submissionDetail(id) {
+                let studies = try studyTrees(submission.studies, in: catalog)
+                record = OutputRecord(fields: [
+                    ("submissionId", .text(submission.id)), ("status", .text(submission.status)),
+                    ("receivedAt", .text(submission.receivedAt)), ("source", .text(submission.source)),
+                    ("note", submission.note.map(OutputRecord.Value.text)), ("priority", .text(submission.priority)),
+                    ("reviewStatus", submission.reviewStatus.map(OutputRecord.Value.text)),
+                    ("spinalLevels", .texts(submission.levelsOfConcern)),
+                    ("attachments", .texts(submission.attachments)),
+                    ("studies", .records(studies.map(\.record))),
+                    ("findings", .records(submission.findings.map(OutputRecord.init(finding:)))),
+                ])
+                var lines = [
+                    "Submission \(submission.id): \(submission.status), \(submission.priority), review \(submission.reviewStatus ?? "none")",
+                    "  received \(submission.receivedAt) from \(submission.source)",
+                ]
+                if let note = submission.note { lines.append("  note     \(note)") }
+                if !submission.levelsOfConcern.isEmpty {
+                    lines.append("  concern  \(submission.levelsOfConcern.joined(separator: " "))")
+                }
+                if !submission.attachments.isEmpty {
+                    lines.append("  reports  \(submission.attachments.joined(separator: ", "))")
+                }
+                lines += studies.flatMap(\.lines).map { "  " + $0 }
+                lines += submission.findings.map { finding in
+                    "  \(finding.severity.rawValue) \(finding.code)\(finding.path.map { " \($0):" } ?? "") \(finding.message)"
+                }
+                text = lines.joined(separator: "\n")
+            } else {
+                var studies = try catalog.studies(matching: CatalogQuery(studyInstanceUID: id))
+                if studies.isEmpty { studies = try catalog.studies(matching: CatalogQuery(accessionNumber: id)) }
+                guard !studies.isEmpty else {
+                    FileHandle.standardError.write(Data("intake: no submission, study or accession \(id)\n".utf8))
+                    throw ExitCode(1)
+                }
+                let trees = try studyTrees(studies, in: catalog)
+                record = OutputRecord(fields: [("studies", .records(trees.map(\.record)))])
+                text = trees.flatMap(\.lines).joined(separator: "\n")
+            }
+            switch format {
+            case .json:
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                FileHandle.standardOutput.write(try encoder.encode(record))
+                FileHandle.standardOutput.write(Data("\n".utf8))
+            case .text:
+                print(text)
+            }
+        }
+
+        /// Each study with its series: as a JSON record and as indented lines.
+        private func studyTrees(
+            _ studies: [StudySummary], in catalog: Catalog
+        ) throws -> [(record: OutputRecord, lines: [String])] {
+            try studies.map { study in
+                let series = try catalog.series(matching: CatalogQuery(studyInstanceUID: study.studyInstanceUID))
+                var record = OutputRecord(study: study)
+                record.fields.append(("series", .records(series.map(OutputRecord.init(series:)))))
+                let patient = "\(study.patientName ?? "(no name)") (\(study.patientID ?? "no PatientID"))"
+                var lines = [
+                    "Study \(study.studyDate ?? "--------") \(study.studyDescription ?? "") [\(study.studyInstanceUID)]",
+                    "  patient \(patient), submissions \(study.submissionIds.joined(separator: " "))",
+                ]
+                if !study.spinalLevels.isEmpty {
+                    lines.append("  levels  \(study.spinalLevels.joined(separator: " "))")
+                }
+                lines += series.map { series in
+                    let levels = series.spinalLevels.isEmpty ? "" : "  " + series.spinalLevels.joined(separator: " ")
+                    return "  Series \(series.seriesNumber.map(String.init) ?? "-") \(series.modality ?? "--") "
+                        + "\(series.seriesDescription ?? "") (\(series.plane ?? "no plane"), "
+                        + "\(series.numberOfSeriesRelatedInstances) instances)\(levels)"
+                }
+                return (record, lines)
+            }
+        }
+    }
+}
