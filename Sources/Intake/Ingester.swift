@@ -38,15 +38,18 @@ public final class Ingester: Sendable {
         /// Index the files where they are instead of copying them into the store.
         public var inPlace: Bool
         public var maxConcurrentReads: Int
+        /// Called with (files kept so far, files in the drop) as the copy or hashing goes on.
+        public var progress: (@Sendable (Int, Int) -> Void)?
 
         public init(
             note: String? = nil, priority: SubmissionRecord.Priority = .routine, inPlace: Bool = false,
-            maxConcurrentReads: Int = DICOMReader.processorCount
+            maxConcurrentReads: Int = DICOMReader.processorCount, progress: (@Sendable (Int, Int) -> Void)? = nil
         ) {
             self.note = note
             self.priority = priority
             self.inPlace = inPlace
             self.maxConcurrentReads = maxConcurrentReads
+            self.progress = progress
         }
     }
 
@@ -69,7 +72,7 @@ public final class Ingester: Sendable {
         let contentRoot = options.inPlace ? drop : staging
         var stored: [StoredFile] = []
         do {
-            stored = try keepFiles(of: scan, in: contentRoot, copying: !options.inPlace)
+            stored = try keepFiles(of: scan, in: contentRoot, copying: !options.inPlace, progress: options.progress)
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
             throw error
@@ -125,10 +128,14 @@ public final class Ingester: Sendable {
     }
 
     /// Copies (and verifies) or hashes every regular file, each read once for its hash.
-    private func keepFiles(of scan: MediaScan, in root: String, copying: Bool) throws(IntakeError) -> [StoredFile] {
+    private func keepFiles(
+        of scan: MediaScan, in root: String, copying: Bool, progress: (@Sendable (Int, Int) -> Void)?
+    ) throws(IntakeError) -> [StoredFile] {
         var stored: [StoredFile] = []
         if copying { try IntakeHome.makeOwnerOnlyFolder(root) }
-        for entry in scan.regularFiles {
+        let files = scan.regularFiles
+        for (index, entry) in files.enumerated() {
+            progress?(index, files.count)
             let source = scan.path(of: entry.relativePath)
             do {
                 if copying {

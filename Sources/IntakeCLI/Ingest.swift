@@ -56,9 +56,11 @@ extension IntakeCommand {
             let ingester = try Ingester(home: homeOptions.intakeHome)
             var receipts: [Receipt] = []
             for path in paths {
-                receipts.append(
-                    try await ingester.ingest(
-                        drop: path, options: .init(note: noteText, priority: priority, inPlace: inPlace)))
+                let options = Ingester.Options(
+                    note: noteText, priority: priority, inPlace: inPlace,
+                    progress: ProgressLine.forTerminal(label: path))
+                receipts.append(try await ingester.ingest(drop: path, options: options))
+                ProgressLine.clear()
             }
             switch format {
             case .json:

@@ -91,6 +91,7 @@ struct IngestQueryCommandTests {
         let ingest = try IntakeProcess.run(["ingest", "--home", home.path, IntakeProcess.sampleStudies + "/TROUBLED"])
         #expect(ingest.status == 1)
         #expect(ingest.text.contains("error truncated DICOM/IM000003"))
+        #expect(ingest.standardError.isEmpty)  // no progress line and no log noise when stderr is not a terminal
         let table = try IntakeProcess.run(["query", "studies", "--home", home.path])
         #expect(table.status == 0)
         #expect(table.text.contains("POE^EDGAR"))
