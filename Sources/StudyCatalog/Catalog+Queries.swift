@@ -209,17 +209,17 @@ private struct Filter {
         }
         if let bodyPart = query.bodyPart { onSeries("upper(se.bodyPartExamined) = ?", [bodyPart.uppercased()]) }
         if !query.levels.isEmpty {
+            // Driven from the level indexes: the few rows at a level, not every series' levels.
             let marks = Array(repeating: "?", count: query.levels.count).joined(separator: ", ")
-            let seriesLevels =
-                "EXISTS (SELECT 1 FROM seriesLevel sl WHERE sl.seriesInstanceUID = se.seriesInstanceUID AND sl.level IN (\(marks)))"
+            let seriesAtLevel = "SELECT seriesInstanceUID FROM seriesLevel WHERE level IN (\(marks))"
             switch level {
             case .series:
-                add(seriesLevels, query.levels)
+                add("se.seriesInstanceUID IN (\(seriesAtLevel))", query.levels)
             case .study:
                 add(
                     """
-                    (EXISTS (SELECT 1 FROM studyLevel tl WHERE tl.studyInstanceUID = st.studyInstanceUID AND tl.level IN (\(marks)))
-                     OR EXISTS (SELECT 1 FROM series se WHERE se.studyInstanceUID = st.studyInstanceUID AND \(seriesLevels)))
+                    st.studyInstanceUID IN (SELECT studyInstanceUID FROM studyLevel WHERE level IN (\(marks))
+                        UNION SELECT studyInstanceUID FROM series WHERE seriesInstanceUID IN (\(seriesAtLevel)))
                     """, query.levels + query.levels)
             }
         }
