@@ -19,7 +19,7 @@ struct IntakeCommand: AsyncParsableCommand {
     /// clear line on stderr. ArgumentParser alone would exit 64 on a usage error.
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(Self.movingLeadingHome(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -36,6 +36,20 @@ struct IntakeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("intake: \(message)\n".utf8))
             Foundation.exit(2)
         }
+    }
+
+    /// `intake --home DIR COMMAND …`, the contract's form, becomes `$INTAKE_HOME` for the
+    /// subcommand, which also takes `--home` itself.
+    static func movingLeadingHome(_ arguments: [String]) -> [String] {
+        var arguments = arguments
+        if arguments.count >= 2, arguments[0] == "--home" {
+            setenv("INTAKE_HOME", arguments[1], 1)
+            arguments.removeFirst(2)
+        } else if let first = arguments.first, first.hasPrefix("--home=") {
+            setenv("INTAKE_HOME", String(first.dropFirst("--home=".count)), 1)
+            arguments.removeFirst()
+        }
+        return arguments
     }
 
     /// Logs go to stderr, never stdout, which carries the data.

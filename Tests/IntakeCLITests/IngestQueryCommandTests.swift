@@ -92,7 +92,7 @@ struct IngestQueryCommandTests {
         #expect(ingest.status == 1)
         #expect(ingest.text.contains("error truncated DICOM/IM000003"))
         #expect(ingest.standardError.isEmpty)  // no progress line and no log noise when stderr is not a terminal
-        let table = try IntakeProcess.run(["query", "studies", "--home", home.path])
+        let table = try IntakeProcess.run(["--home", home.path, "query", "studies"])
         #expect(table.status == 0)
         #expect(table.text.contains("POE^EDGAR"))
         #expect(table.text.split(separator: "\n").allSatisfy { $0.count <= 80 })
