@@ -12,10 +12,7 @@ enum DataFormat: String, ExpressibleByArgument, CaseIterable {
     func print(_ records: [OutputRecord], tableColumns: [(name: String, header: String)]) throws {
         switch self {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
-            FileHandle.standardOutput.write(try encoder.encode(records))
-            FileHandle.standardOutput.write(Data("\n".utf8))
+            try printJSON(records)
         case .csv:
             let names = records.first?.fields.map(\.name) ?? []
             var lines = [names.joined(separator: ",")]

@@ -64,10 +64,7 @@ extension IntakeCommand {
             }
             switch format {
             case .json:
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                FileHandle.standardOutput.write(try encoder.encode(receipts))
-                FileHandle.standardOutput.write(Data("\n".utf8))
+                try printJSON(receipts)
             case .text:
                 print(receipts.map(\.text).joined(separator: "\n"))
             }

@@ -34,10 +34,7 @@ extension IntakeCommand {
             let entries = await MediaInspector().inspect(paths: paths)
             switch format {
             case .json:
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                FileHandle.standardOutput.write(try encoder.encode(entries))
-                FileHandle.standardOutput.write(Data("\n".utf8))
+                try printJSON(entries)
             case .text:
                 print(entries.map(\.textReport).joined(separator: "\n"))
             }

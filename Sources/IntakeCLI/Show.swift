@@ -64,10 +64,7 @@ extension IntakeCommand {
             }
             switch format {
             case .json:
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                FileHandle.standardOutput.write(try encoder.encode(record))
-                FileHandle.standardOutput.write(Data("\n".utf8))
+                try printJSON(record)
             case .text:
                 print(text)
             }
