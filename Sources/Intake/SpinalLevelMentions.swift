@@ -38,6 +38,12 @@ public struct SpinalLevelMentions: Hashable, Sendable {
         self = texts.map(SpinalLevelMentions.init(text:)).reduce(.none) { $0.merging($1) }
     }
 
+    /// The canonical levels a search for `text` matches: each level it names with its neighbours
+    /// (a disc with its two vertebrae, a vertebra with the discs above and below).
+    public static func searchLevels(for text: String) -> [String] {
+        Set(SpinalLevelMentions(text: text).levels.flatMap(\.searchNeighbourhood)).map(\.description).sorted()
+    }
+
     /// The union of both.
     public func merging(_ other: SpinalLevelMentions) -> SpinalLevelMentions {
         SpinalLevelMentions(

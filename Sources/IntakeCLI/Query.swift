@@ -44,9 +44,7 @@ struct QueryOptions: ParsableArguments {
     }
 
     var query: CatalogQuery {
-        let levels = level.map { text in
-            Set(SpinalLevelMentions(text: text).levels.flatMap(\.searchNeighbourhood)).map(\.description).sorted()
-        }
+        let levels = level.map(SpinalLevelMentions.searchLevels(for:))
         return CatalogQuery(
             patientID: patientId, patientName: patientName, modality: modality, studyDate: studyDate,
             description: description, bodyPart: bodyPart, levels: levels ?? [], accessionNumber: accession,

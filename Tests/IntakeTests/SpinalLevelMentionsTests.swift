@@ -93,6 +93,8 @@ struct SpinalLevelMentionsTests {
         #expect(vertebra.searchNeighbourhood.map(\.description).sorted() == ["C3-C4", "C4", "C4-C5"])
         let atlas = try #require(SpinalLevel(canonical: "C1"))
         #expect(atlas.searchNeighbourhood.map(\.description) == ["C1", "C1-C2"])
+        #expect(SpinalLevelMentions.searchLevels(for: "c5/6") == ["C5", "C5-C6", "C6"])
+        #expect(SpinalLevelMentions.searchLevels(for: "nowhere").isEmpty)
         #expect(SpinalLevel(canonical: "C3-C5") == nil)
         #expect(SpinalLevel(canonical: "C8") == nil)
     }
