@@ -92,6 +92,29 @@ struct IngesterTests {
         #expect(!receipt.findings.contains { $0.code == "identity-conflict" })
     }
 
+    @Test("One PatientID with another name on the same disc is an identity conflict, not a merge")
+    func identityConflict() async throws {
+        let temporary = TemporaryHome()
+        defer { temporary.remove() }
+        let drop = temporary.home.path + "-drop"
+        defer { try? FileManager.default.removeItem(atPath: drop) }
+        try FileManager.default.createDirectory(atPath: drop, withIntermediateDirectories: true)
+        let original = try #require(
+            FileManager.default.contents(atPath: Self.sampleStudies + "/CSPINE_CT/IMAGES/BONE_001.dcm"))
+        try original.write(to: URL(fileURLWithPath: drop + "/A.dcm"))
+        // The same PatientID, a different name of the same length: another person, or a typo.
+        var renamed = original
+        let name = try #require(renamed.range(of: Data("ROE^RICHARD^A".utf8)))
+        renamed.replaceSubrange(name, with: Data("ROE^RICHARD^B".utf8))
+        try renamed.write(to: URL(fileURLWithPath: drop + "/B.dcm"))
+        let ingester = try Ingester(home: temporary.home)
+        let receipt = try await ingester.ingest(drop: drop)
+        #expect(receipt.counts.patients == 2)
+        #expect(receipt.findings.contains { $0.code == "identity-conflict" && $0.message.contains("CT-88213") })
+        #expect(receipt.findings.contains { $0.code == "multiple-patients" })
+        #expect(try ingester.catalog.studies(matching: CatalogQuery(patientID: "CT-88213")).count == 1)
+    }
+
     @Test("An interrupted ingest leaves nothing the catalog does not know; the next run cleans up")
     func interrupted() async throws {
         let temporary = TemporaryHome()
