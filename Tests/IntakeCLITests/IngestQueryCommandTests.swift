@@ -110,6 +110,20 @@ struct IngestQueryCommandTests {
         #expect(counts["reviews.queued"] == 1)
     }
 
+    @Test("Ingest logs name submissions and counts, never patients")
+    func logsWithoutNames() throws {
+        let home = Home()
+        defer { home.remove() }
+        let ingest = try IntakeProcess.run([
+            "ingest", "--home", home.path, "--log-level", "debug", IntakeProcess.sampleStudies + "/TWO_PATIENTS",
+        ])
+        #expect(ingest.status == 0)
+        #expect(ingest.standardError.contains("ingested"))
+        for phi in ["MÜLLER", "MULLER", "Yamada", "山田", "19510707", "19700101"] {
+            #expect(!ingest.standardError.contains(phi), "\(phi) in the log")
+        }
+    }
+
     @Test(
         "Bad filters and a missing catalog are usage or environment errors (exit 2, one line)",
         arguments: [
