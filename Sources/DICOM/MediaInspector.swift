@@ -20,7 +20,10 @@ public struct MediaInspector: Sendable {
     /// symbolic links are reported, never followed. Entries are sorted by path within each argument.
     public func inspect(paths: [String]) async -> [InspectionEntry] {
         var entries: [InspectionEntry] = []
-        for path in paths {
+        for given in paths {
+            // "disc/" would make lstat follow a symbolic link named "disc".
+            var path = given
+            while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
             var status = stat()
             if lstat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR {
                 entries += await inspectFolder(path)

@@ -54,7 +54,10 @@ public final class Ingester: Sendable {
     }
 
     /// Ingests the folder at `drop`. The folder itself is never changed.
-    public func ingest(drop: String, options: Options = Options()) async throws(IntakeError) -> Receipt {
+    public func ingest(drop given: String, options: Options = Options()) async throws(IntakeError) -> Receipt {
+        // "disc/" would make lstat follow a symbolic link named "disc".
+        var drop = given
+        while drop.count > 1 && drop.hasSuffix("/") { drop.removeLast() }
         var status = stat()
         guard lstat(drop, &status) == 0 else { throw IntakeError.unreadableDrop("no such folder: \(drop)") }
         guard (status.st_mode & S_IFMT) == S_IFDIR else {
@@ -85,7 +88,7 @@ public final class Ingester: Sendable {
         }
         assembly.checkDirectories(of: scan, reader: reader)
         let record = assembly.record(
-            receivedAt: started, source: (drop as NSString).standardizingPath, priority: options.priority)
+            receivedAt: started, source: drop, priority: options.priority)
         let catalogFindings: [SubmissionRecord.Finding]
         do {
             catalogFindings = try catalog.record(record)

@@ -12,4 +12,10 @@ public enum IntakeError: Error, Sendable, CustomStringConvertible {
         case .unreadableDrop(let detail): return detail
         }
     }
+
+    /// Whether the error is about one PATH only, so that the other PATHs can still be taken in.
+    public var concernsOneDrop: Bool {
+        if case .unreadableDrop = self { return true }
+        return false
+    }
 }

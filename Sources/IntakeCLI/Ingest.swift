@@ -55,11 +55,18 @@ extension IntakeCommand {
             }
             let ingester = try Ingester(home: homeOptions.intakeHome)
             var receipts: [Receipt] = []
+            var unusablePaths = 0
             for path in paths {
                 let options = Ingester.Options(
                     note: noteText, priority: priority, inPlace: inPlace,
                     progress: ProgressLine.forTerminal(label: path))
-                receipts.append(try await ingester.ingest(drop: path, options: options))
+                do {
+                    receipts.append(try await Self.ingest(path, with: ingester, options: options))
+                } catch let error as IntakeError where error.concernsOneDrop {
+                    // One bad PATH does not cost the others their submissions or receipts.
+                    FileHandle.standardError.write(Data("intake: \(error)\n".utf8))
+                    unusablePaths += 1
+                }
                 ProgressLine.clear()
             }
             switch format {
@@ -68,8 +75,19 @@ extension IntakeCommand {
             case .text:
                 print(receipts.map(\.text).joined(separator: "\n"))
             }
+            if unusablePaths > 0 { throw ExitCode(2) }
             if receipts.contains(where: \.hasErrors) { throw ExitCode(1) }
         }
+    }
+}
+
+extension IntakeCommand.Ingest {
+    /// `Ingester.ingest` with its typed throws erased: catching its `IntakeError` by pattern inside
+    /// `run()` crashes the Swift 6.3.1 compiler (SIL ownership verifier).
+    fileprivate static func ingest(_ path: String, with ingester: Ingester, options: Ingester.Options) async throws
+        -> Receipt
+    {
+        try await ingester.ingest(drop: path, options: options)
     }
 }
 

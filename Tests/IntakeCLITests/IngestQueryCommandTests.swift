@@ -110,6 +110,24 @@ struct IngestQueryCommandTests {
         #expect(counts["reviews.queued"] == 1)
     }
 
+    @Test("A drop that is a symbolic link is refused, with or without a trailing slash; the other PATHs go in")
+    func symlinkedDrop() throws {
+        let home = Home()
+        defer { home.remove() }
+        let link = home.path + "-link"
+        try FileManager.default.createSymbolicLink(
+            atPath: link, withDestinationPath: IntakeProcess.sampleStudies + "/CSPINE_CT")
+        defer { try? FileManager.default.removeItem(atPath: link) }
+        let outcome = try IntakeProcess.run([
+            "ingest", "--home", home.path, "--format", "json", link + "/", IntakeProcess.sampleStudies + "/CHARSETS",
+        ])
+        #expect(outcome.status == 2)
+        #expect(outcome.standardError.contains("symbolic links are not followed"))
+        #expect(try json(outcome).count == 1)
+        let studies = try IntakeProcess.run(["query", "studies", "--home", home.path, "--format", "json"])
+        #expect(try json(studies).count == 9)
+    }
+
     @Test("Ingest logs name submissions and counts, never patients")
     func logsWithoutNames() throws {
         let home = Home()
