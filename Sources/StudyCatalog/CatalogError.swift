@@ -9,6 +9,10 @@ public struct CatalogError: Error, Sendable, CustomStringConvertible {
         case busy
         /// A constraint or a query failed.
         case databaseError = "database-error"
+        /// Nothing has the id given.
+        case notFound = "not-found"
+        /// The record is not in a state that allows the change (a review claimed by someone else).
+        case stateConflict = "state-conflict"
     }
 
     public let code: Code
