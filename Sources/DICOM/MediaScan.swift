@@ -20,6 +20,9 @@ public struct MediaScan: Sendable {
         public var relativePath: String
         public var kind: EntryKind
         public var size: UInt64
+        /// Last modification, seconds since 1970 with nanoseconds: two equal listings mean a
+        /// copy has settled.
+        public var modificationTime: Double
     }
 
     /// Where a DICOMDIR's Referenced File ID leads.
@@ -133,15 +136,20 @@ public struct MediaScan: Sendable {
             let childRelative = relative.isEmpty ? name : relative + "/" + name
             var status = stat()
             guard lstat(root + "/" + childRelative, &status) == 0 else { continue }
+            let modified = Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9
             switch status.st_mode & S_IFMT {
             case S_IFDIR:
                 walk(root: root, relative: childRelative, depth: depth + 1, into: &found)
             case S_IFREG:
-                found.append(Entry(relativePath: childRelative, kind: .regularFile, size: UInt64(status.st_size)))
+                found.append(
+                    Entry(
+                        relativePath: childRelative, kind: .regularFile, size: UInt64(status.st_size),
+                        modificationTime: modified))
             case S_IFLNK:
-                found.append(Entry(relativePath: childRelative, kind: .symbolicLink, size: 0))
+                found.append(
+                    Entry(relativePath: childRelative, kind: .symbolicLink, size: 0, modificationTime: modified))
             default:
-                found.append(Entry(relativePath: childRelative, kind: .other, size: 0))
+                found.append(Entry(relativePath: childRelative, kind: .other, size: 0, modificationTime: modified))
             }
         }
     }

@@ -40,6 +40,12 @@ public final class Ingester: Sendable {
         public var maxConcurrentReads: Int
         /// Called with (files kept so far, files in the drop) as the copy or hashing goes on.
         public var progress: (@Sendable (Int, Int) -> Void)?
+        /// The id to give the submission, when the caller chose it (the inbox names its claim after
+        /// it); a fresh one otherwise.
+        public var submissionID: String?
+        /// Where the drop came from, when it is read from elsewhere (an inbox claim); the path read
+        /// otherwise.
+        public var source: String?
 
         public init(
             note: String? = nil, priority: SubmissionRecord.Priority = .routine, inPlace: Bool = false,
@@ -69,9 +75,12 @@ public final class Ingester: Sendable {
         } catch {
             throw IntakeError.unreadableDrop(error.description)
         }
-        let id = Self.makeSubmissionID()
+        let id = options.submissionID ?? Self.makeSubmissionID()
         let started = Date()
         let staging = home.storePath + "/.staging-" + id
+        // Held until the staging folder is renamed or removed: another process's recovery skips it.
+        let stagingLock = try ExclusiveFileLock(path: staging + ".lock", wait: true)
+        defer { stagingLock.release() }
         let contentRoot = options.inPlace ? drop : staging
         var stored: [StoredFile] = []
         do {
@@ -88,7 +97,7 @@ public final class Ingester: Sendable {
         }
         assembly.checkDirectories(of: scan, reader: reader)
         let record = assembly.record(
-            receivedAt: started, source: drop, priority: options.priority)
+            receivedAt: started, source: options.source ?? drop, priority: options.priority)
         let catalogFindings: [SubmissionRecord.Finding]
         do {
             catalogFindings = try catalog.record(record)
@@ -168,9 +177,15 @@ public final class Ingester: Sendable {
     /// Finishes or removes what an interrupted ingest left in the store.
     private func recoverInterruptedIngests() throws(IntakeError) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: home.storePath)) ?? []
-        for name in names where name.hasPrefix(".staging-") {
+        ExclusiveFileLock.removeAbandoned(in: home.storePath) { [home] staging in home.storePath + "/" + staging }
+        for name in names where name.hasPrefix(".staging-") && !name.hasSuffix(".lock") {
             let id = String(name.dropFirst(".staging-".count))
             let staging = home.storePath + "/" + name
+            // Another ingest, alive, holds the lock of its staging folder: leave it alone.
+            guard let lock = try? ExclusiveFileLock(path: staging + ".lock", wait: false) else { continue }
+            defer { lock.release() }
+            // Finished by its owner between our listing and our lock.
+            guard FileManager.default.fileExists(atPath: staging) else { continue }
             do {
                 if try catalog.containsSubmission(id) {
                     try FileManager.default.moveItem(atPath: staging, toPath: home.storePath + "/" + id)
@@ -186,7 +201,7 @@ public final class Ingester: Sendable {
     }
 
     /// `YYYYMMDD-HHMMSS-` and six random hex digits: sortable by time, unique across hosts.
-    static func makeSubmissionID() -> String {
+    public static func makeSubmissionID() -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")

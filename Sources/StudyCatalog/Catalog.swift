@@ -15,23 +15,42 @@ public final class Catalog: Sendable {
     public init(path: String) throws(CatalogError) {
         self.path = path
         do {
-            if !FileManager.default.fileExists(atPath: path) {
-                let descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-                guard descriptor >= 0 else {
-                    throw CatalogError(code: .cannotOpen, context: path, detail: String(cString: strerror(errno)))
-                }
-                close(descriptor)
-            }
-            var configuration = Configuration()
-            configuration.busyMode = .timeout(Self.busyTimeout)
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA foreign_keys = ON")
-            }
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try CatalogSchema.migrator.migrate(pool)
+            pool = try Self.openExclusively(path)
         } catch {
             throw CatalogError(error, context: path)
         }
+    }
+
+    /// Creates (0600), opens and migrates the catalog under an exclusive `flock` on
+    /// `<catalog>.open-lock`. Two processes opening a new catalog at once (two watchers) would
+    /// otherwise race: switching a new file to WAL fails with SQLITE_BUSY whatever the busy timeout,
+    /// and GRDB checks which migrations ran before it takes SQLite's write lock.
+    private static func openExclusively(_ path: String) throws -> DatabasePool {
+        let lockPath = path + ".open-lock"
+        let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard lock >= 0 else {
+            throw CatalogError(code: .cannotOpen, context: lockPath, detail: String(cString: strerror(errno)))
+        }
+        defer { close(lock) }
+        guard flock(lock, LOCK_EX) == 0 else {
+            throw CatalogError(code: .cannotOpen, context: lockPath, detail: String(cString: strerror(errno)))
+        }
+        defer { flock(lock, LOCK_UN) }
+        if !FileManager.default.fileExists(atPath: path) {
+            let descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else {
+                throw CatalogError(code: .cannotOpen, context: path, detail: String(cString: strerror(errno)))
+            }
+            close(descriptor)
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try CatalogSchema.migrator.migrate(pool)
+        return pool
     }
 
     /// Writes a whole submission in one transaction: it is in the catalog entirely or not at all.

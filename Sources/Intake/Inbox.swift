@@ -1,0 +1,167 @@
+import DICOM
+import Foundation
+import Logging
+
+/// The inbox protocol of DESIGN.md: each top-level folder is one drop; it is ready when it holds
+/// `READY`, or when two listings `settle` apart are identical and hold no file still being copied.
+///
+/// A ready drop is claimed by renaming it into `<inbox>/.processing/<submission-id>--<name>`: a
+/// rename is atomic, so of two watchers on one inbox exactly one gets it. It is then ingested (copied
+/// into the store, verified, cataloged) under that submission id and the claim is deleted. A claim
+/// left by a crash is resolved by the next watcher: deleted when the catalog has its submission,
+/// renamed back into the inbox (to be done again) when it has not. Every drop thus ends in the
+/// catalog once, or is still in the inbox; no file is lost. A watcher holds an exclusive `flock` on
+/// `<submission-id>.lock` from before the rename until the claim is gone, so another watcher only
+/// recovers claims whose owner has died (the kernel drops the lock with the process).
+public final class Inbox: Sendable {
+    public let path: String
+    let ingester: Ingester
+    let logger = Logger(label: "studyintake.inbox")
+
+    static let claimFolder = ".processing"
+    static let readyMarker = "READY"
+
+    public init(path: String, ingester: Ingester) throws(IntakeError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw IntakeError.environment("no inbox folder at \(path)")
+        }
+        self.path = path
+        self.ingester = ingester
+        try IntakeHome.makeOwnerOnlyFolder(claimsPath)
+    }
+
+    var claimsPath: String { path + "/" + Self.claimFolder }
+
+    /// What one listing of a drop showed.
+    public struct Listing: Equatable, Sendable {
+        var files: [String: [Double]]
+        var hasReadyMarker: Bool
+        var hasFilesInProgress: Bool
+
+        /// Ready on `READY`, or when nothing changed since `earlier`, nothing is being copied, and
+        /// there is something to take (a folder just made is not a finished copy).
+        func isReady(after earlier: Listing?) -> Bool {
+            if hasReadyMarker { return true }
+            return !files.isEmpty && !hasFilesInProgress && earlier == self
+        }
+    }
+
+    /// The drops now in the inbox (top-level folders, not hidden, not in-progress names).
+    public func dropNames() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        return names.filter { name in
+            guard !name.hasPrefix("."), !Self.isInProgress(name) else { return false }
+            var status = stat()
+            return lstat(path + "/" + name, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+        }.sorted()
+    }
+
+    /// Lists one drop; nil when it vanished.
+    public func listing(of name: String) -> Listing? {
+        guard let scan = try? MediaScan(root: path + "/" + name) else { return nil }
+        var files: [String: [Double]] = [:]
+        var inProgress = false
+        for entry in scan.entries {
+            files[entry.relativePath] = [Double(entry.size), entry.modificationTime]
+            let fileName = entry.relativePath.split(separator: "/").last.map(String.init) ?? entry.relativePath
+            if Self.isInProgress(fileName) || Self.isRsyncTemporary(fileName) { inProgress = true }
+        }
+        return Listing(files: files, hasReadyMarker: files[Self.readyMarker] != nil, hasFilesInProgress: inProgress)
+    }
+
+    /// `name.partial`, `name.tmp`: a copy under way.
+    static func isInProgress(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return lower.hasSuffix(".partial") || lower.hasSuffix(".tmp")
+    }
+
+    /// rsync writes `.name.XXXXXX` and renames it when done.
+    static func isRsyncTemporary(_ name: String) -> Bool {
+        guard name.hasPrefix("."), let dot = name.lastIndex(of: "."), dot != name.startIndex else { return false }
+        let suffix = name[name.index(after: dot)...]
+        return suffix.count == 6 && suffix.allSatisfy { $0.isLetter || $0.isNumber }
+    }
+
+    /// One pass: lists every drop, waits `settle`, lists again, and takes in each drop that is
+    /// ready. Returns the receipts of the drops taken in by this watcher.
+    public func processReadyDrops(settle: Duration, options: Ingester.Options = .init()) async throws(IntakeError)
+        -> [Receipt]
+    {
+        try recoverClaims()
+        var first: [String: Listing] = [:]
+        for name in dropNames() { first[name] = listing(of: name) }
+        if first.values.contains(where: { !$0.hasReadyMarker }) {
+            try? await Task.sleep(for: settle)
+        }
+        var receipts: [Receipt] = []
+        for name in dropNames() {
+            guard let now = listing(of: name), now.isReady(after: first[name]) else { continue }
+            if let receipt = try await take(name, options: options) { receipts.append(receipt) }
+        }
+        return receipts
+    }
+
+    /// Claims and ingests one drop; nil when another watcher claimed it first.
+    func take(_ name: String, options: Ingester.Options) async throws(IntakeError) -> Receipt? {
+        let id = Ingester.makeSubmissionID()
+        let claim = claimsPath + "/" + id + "--" + name
+        let lock = try ExclusiveFileLock(path: claimsPath + "/" + id + ".lock", wait: true)
+        defer { lock.release() }
+        guard rename(path + "/" + name, claim) == 0 else { return nil }
+        logger.info("claimed", metadata: ["submission": "\(id)"])
+        var claimed = options
+        claimed.submissionID = id
+        claimed.source = path + "/" + name
+        let receipt = try await ingester.ingest(drop: claim, options: claimed)
+        do {
+            try FileManager.default.removeItem(atPath: claim)
+        } catch {
+            throw IntakeError.environment("cannot remove the processed claim \(claim): \(error.localizedDescription)")
+        }
+        return receipt
+    }
+
+    /// Where an unfinished claim goes back to: its own name, or, when staff have since put a
+    /// folder of that name in the inbox, the name with the claim's id.
+    private func returnPath(for name: String, id: String) -> String {
+        let original = path + "/" + name
+        return FileManager.default.fileExists(atPath: original) ? original + "-" + id : original
+    }
+
+    /// Resolves claims a crash left: done ones are removed, unfinished ones go back to the inbox.
+    private func recoverClaims() throws(IntakeError) {
+        let claims = (try? FileManager.default.contentsOfDirectory(atPath: claimsPath)) ?? []
+        ExclusiveFileLock.removeAbandoned(in: claimsPath) { id in
+            claims.first { $0.hasPrefix(id + "--") }.map { self.claimsPath + "/" + $0 } ?? ""
+        }
+        for claim in claims where !claim.hasSuffix(".lock") {
+            guard let separator = claim.range(of: "--") else { continue }
+            let id = String(claim[..<separator.lowerBound])
+            let name = String(claim[separator.upperBound...])
+            let claimPath = claimsPath + "/" + claim
+            // A live watcher holds the claim's lock: leave it alone.
+            guard let lock = try? ExclusiveFileLock(path: claimsPath + "/" + id + ".lock", wait: false) else {
+                continue
+            }
+            defer { lock.release() }
+            // Finished by its owner between our listing and our lock.
+            guard FileManager.default.fileExists(atPath: claimPath) else { continue }
+            do {
+                if try ingester.catalog.containsSubmission(id) {
+                    try FileManager.default.removeItem(atPath: claimPath)
+                    logger.notice("removed a claim already cataloged", metadata: ["submission": "\(id)"])
+                } else if rename(claimPath, returnPath(for: name, id: id)) == 0 {
+                    logger.notice("returned an unfinished claim to the inbox", metadata: ["submission": "\(id)"])
+                } else {
+                    throw IntakeError.environment(
+                        "cannot return \(claimPath) to the inbox: \(String(cString: strerror(errno)))")
+                }
+            } catch let error as IntakeError {
+                throw error
+            } catch {
+                throw IntakeError.environment("cannot recover \(claimPath): \(error)")
+            }
+        }
+    }
+}

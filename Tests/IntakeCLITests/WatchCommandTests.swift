@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+
+@Suite("intake watch, run as a program")
+struct WatchCommandTests {
+    /// An inbox and a home in a fresh temporary folder; `remove()` deletes both.
+    struct Setup {
+        let root = NSTemporaryDirectory() + "studyintake-watch-" + UUID().uuidString
+        var inbox: String { root + "/inbox" }
+        var home: String { root + "/home" }
+        init() throws {
+            try FileManager.default.createDirectory(atPath: root + "/inbox", withIntermediateDirectories: true)
+        }
+        func remove() { try? FileManager.default.removeItem(atPath: root) }
+
+        func drop(_ disc: String, as name: String, ready: Bool) throws {
+            try FileManager.default.copyItem(
+                atPath: IntakeProcess.sampleStudies + "/" + disc, toPath: inbox + "/" + name)
+            if ready { #expect(FileManager.default.createFile(atPath: inbox + "/" + name + "/READY", contents: nil)) }
+        }
+
+        func inboxNames() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: inbox).filter { !$0.hasPrefix(".") }.sorted()
+        }
+
+        func submissionCount() throws -> Int {
+            let stats = try IntakeProcess.run(["stats", "--home", home, "--format", "csv"])
+            let line = stats.text.split(separator: "\n").first { $0.hasPrefix("submissions,") } ?? "submissions,0"
+            return Int(line.split(separator: ",")[1]) ?? -1
+        }
+    }
+
+    @Test("READY and settled drops are taken once; a drop with a .partial file waits")
+    func once() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        try setup.drop("CSPINE_CT", as: "ready", ready: true)
+        try setup.drop("CHARSETS", as: "settled", ready: false)
+        try setup.drop("ENCODINGS", as: "copying", ready: false)
+        #expect(FileManager.default.createFile(atPath: setup.inbox + "/copying/IM9.partial", contents: Data([1])))
+        let watch = try IntakeProcess.run([
+            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0.3",
+        ])
+        #expect(watch.status == 0, "\(watch.standardError)")
+        #expect(try setup.inboxNames() == ["copying"])
+        #expect(try setup.submissionCount() == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: setup.inbox + "/.processing").isEmpty)
+        #expect(watch.text.contains(setup.inbox + "/ready: 43 instances"))
+    }
+
+    @Test("A disc copied in file by file is taken only after it is complete, and once")
+    func slowCopy() async throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        let source = IntakeProcess.sampleStudies + "/CSPINE_MR/DICOM/ST000001/SE000003"
+        let files = try FileManager.default.contentsOfDirectory(atPath: source).sorted()
+        let target = setup.inbox + "/slow"
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        let copier = Task.detached {
+            for file in files {
+                try FileManager.default.copyItem(atPath: source + "/" + file, toPath: target + "/" + file)
+                try await Task.sleep(for: .milliseconds(60))
+            }
+        }
+        // While the copy goes on, listings 0.3 s apart never agree.
+        for _ in 0..<2 {
+            let watch = try IntakeProcess.run([
+                "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0.3",
+            ])
+            #expect(watch.status == 0)
+        }
+        try await copier.value
+        #expect(try setup.inboxNames() == ["slow"])
+        let watch = try IntakeProcess.run([
+            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0.3",
+        ])
+        #expect(watch.text.contains("18 instances"), "\(watch.text)")
+        #expect(try setup.submissionCount() == 1)
+    }
+
+    @Test("Two watchers on one inbox never both take a drop")
+    func twoWatchers() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        for index in 1...4 { try setup.drop("CHARSETS", as: "disc\(index)", ready: true) }
+        _ = try IntakeProcess.run(["stats", "--home", setup.home])  // nothing yet: the home is made by the watchers
+        let watchers = (0..<2).map { _ in
+            let process = Process()
+            process.executableURL = IntakeProcess.executable
+            process.arguments = ["watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            return process
+        }
+        for watcher in watchers { try watcher.run() }
+        for watcher in watchers { watcher.waitUntilExit() }
+        #expect(watchers.allSatisfy { $0.terminationStatus == 0 })
+        #expect(try setup.inboxNames().isEmpty)
+        #expect(try setup.submissionCount() == 4)
+    }
+
+    @Test("A claim left by a crash goes back to the inbox and is done once")
+    func unfinishedClaim() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        try FileManager.default.createDirectory(atPath: setup.inbox + "/.processing", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: IntakeProcess.sampleStudies + "/CSPINE_CT",
+            toPath: setup.inbox + "/.processing/20990101-000000-abcdef--lost")
+        #expect(
+            FileManager.default.createFile(
+                atPath: setup.inbox + "/.processing/20990101-000000-abcdef--lost/READY", contents: nil))
+        let watch = try IntakeProcess.run([
+            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0",
+        ])
+        #expect(watch.status == 0, "\(watch.standardError)")
+        #expect(watch.text.contains(setup.inbox + "/lost: 43 instances"))
+        #expect(try setup.submissionCount() == 1)
+    }
+
+    @Test("kill -9 of the watcher at spread moments, then a restart: every drop ends in the catalog exactly once")
+    func killAndRestart() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        for index in 1...3 { try setup.drop("CSPINE_CT", as: "disc\(index)", ready: true) }
+        for delay in [0.05, 0.1, 0.15, 0.2, 0.3, 0.45] {
+            let process = Process()
+            process.executableURL = IntakeProcess.executable
+            process.arguments = ["watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: delay)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        let restart = try IntakeProcess.run([
+            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0",
+        ])
+        #expect(restart.status == 0, "\(restart.standardError)")
+        #expect(try setup.inboxNames().isEmpty)
+        #expect(try setup.submissionCount() == 3)
+        let leftovers =
+            try FileManager.default.contentsOfDirectory(atPath: setup.inbox + "/.processing")
+            + FileManager.default.contentsOfDirectory(atPath: setup.home + "/store").filter { $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty)
+        // Every CT file is cataloged once: three drops of the same disc are one study of 43 instances.
+        let studies = try IntakeProcess.run(["query", "studies", "--home", setup.home, "--format", "csv"])
+        #expect(studies.text.contains(",43,"))
+    }
+
+    @Test("SIGTERM stops the daemon cleanly, exit 0, within seconds")
+    func sigterm() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        let process = Process()
+        process.executableURL = IntakeProcess.executable
+        process.arguments = ["watch", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0", "--poll", "0.2"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 0.8)
+        let sent = Date()
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+        #expect(Date().timeIntervalSince(sent) < 3)
+    }
+}
