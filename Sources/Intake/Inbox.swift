@@ -1,6 +1,7 @@
 import DICOM
 import Foundation
 import Logging
+import StudyCatalog
 
 /// The inbox protocol of DESIGN.md: each top-level folder is one drop; it is ready when it holds
 /// `READY`, or when two listings `settle` apart are identical and hold no file still being copied.
@@ -84,10 +85,12 @@ public final class Inbox: Sendable {
     }
 
     /// One pass: lists every drop, waits `settle`, lists again, and takes in each drop that is
-    /// ready. Returns the receipts of the drops taken in by this watcher.
-    public func processReadyDrops(settle: Duration, options: Ingester.Options = .init()) async throws(IntakeError)
-        -> [Receipt]
-    {
+    /// ready. A ready drop whose DICOMDIR lists files that are not there yet keeps waiting; once its
+    /// newest file is older than `incompleteTimeout`, it is taken into quarantine as `incomplete`.
+    /// Returns the receipts of the drops taken in by this watcher.
+    public func processReadyDrops(
+        settle: Duration, incompleteTimeout: TimeInterval = 30 * 60, options: Ingester.Options = .init()
+    ) async throws(IntakeError) -> [Receipt] {
         try recoverClaims()
         var first: [String: Listing] = [:]
         for name in dropNames() { first[name] = listing(of: name) }
@@ -97,9 +100,39 @@ public final class Inbox: Sendable {
         var receipts: [Receipt] = []
         for name in dropNames() {
             guard let now = listing(of: name), now.isReady(after: first[name]) else { continue }
-            if let receipt = try await take(name, options: options) { receipts.append(receipt) }
+            var dropOptions = options
+            let missing = missingReferences(in: name)
+            if !missing.isEmpty {
+                let newest = now.files.values.map { $0[1] }.max() ?? 0
+                guard Date().timeIntervalSince1970 - newest >= incompleteTimeout else {
+                    logger.debug("waiting for files its DICOMDIR lists", metadata: ["missing": "\(missing.count)"])
+                    continue
+                }
+                dropOptions.quarantineReason = SubmissionRecord.Finding(
+                    severity: .error, code: "incomplete",
+                    message:
+                        "\(missing.count) files the DICOMDIR lists did not arrive within \(Int(incompleteTimeout)) s, "
+                        + "e.g. \(missing[0])")
+            }
+            if let receipt = try await take(name, options: dropOptions) { receipts.append(receipt) }
         }
         return receipts
+    }
+
+    /// The DICOMDIR references of a drop that name no file on it (as written, `\`-joined).
+    func missingReferences(in name: String) -> [String] {
+        guard let scan = try? MediaScan(root: path + "/" + name) else { return [] }
+        var missing: [String] = []
+        for dicomdir in scan.dicomdirPaths {
+            guard let directory = try? ingester.reader.readDirectory(at: scan.path(of: dicomdir)) else { continue }
+            for record in directory.allRecords {
+                guard let fileID = record.referencedFileID,
+                    scan.resolve(referencedFileID: fileID, fromDICOMDIRAt: dicomdir) == .missing
+                else { continue }
+                missing.append(fileID.joined(separator: "\\"))
+            }
+        }
+        return missing
     }
 
     /// Claims and ingests one drop; nil when another watcher claimed it first.
@@ -148,7 +181,7 @@ public final class Inbox: Sendable {
             // Finished by its owner between our listing and our lock.
             guard FileManager.default.fileExists(atPath: claimPath) else { continue }
             do {
-                if try ingester.catalog.containsSubmission(id) {
+                if try ingester.catalog.submissionStatus(id) != nil {
                     try FileManager.default.removeItem(atPath: claimPath)
                     logger.notice("removed a claim already cataloged", metadata: ["submission": "\(id)"])
                 } else if rename(claimPath, returnPath(for: name, id: id)) == 0 {

@@ -46,6 +46,8 @@ public final class Ingester: Sendable {
         /// Where the drop came from, when it is read from elsewhere (an inbox claim); the path read
         /// otherwise.
         public var source: String?
+        /// Quarantine the submission whatever it holds, for this reason (an incomplete copy).
+        public var quarantineReason: SubmissionRecord.Finding?
 
         public init(
             note: String? = nil, priority: SubmissionRecord.Priority = .routine, inPlace: Bool = false,
@@ -97,7 +99,8 @@ public final class Ingester: Sendable {
         }
         assembly.checkDirectories(of: scan, reader: reader)
         let record = assembly.record(
-            receivedAt: started, source: options.source ?? drop, priority: options.priority)
+            receivedAt: started, source: options.source ?? drop, priority: options.priority,
+            quarantineReason: options.quarantineReason)
         let catalogFindings: [SubmissionRecord.Finding]
         do {
             catalogFindings = try catalog.record(record)
@@ -105,8 +108,20 @@ public final class Ingester: Sendable {
             try? FileManager.default.removeItem(atPath: staging)
             throw IntakeError.environment("\(error)")
         }
-        let finalFolder = home.storePath + "/" + id
+        let finalFolder = (record.status == .quarantined ? home.quarantinePath : home.storePath) + "/" + id
+        let receipt = assembly.receipt(
+            record: record, catalogFindings: catalogFindings, storedAt: options.inPlace ? drop : finalFolder)
         if !options.inPlace {
+            if record.status == .quarantined {
+                // What staff read to fix the drop: its findings, next to its files.
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                let report = staging + "/REPORT.json"
+                guard let data = try? encoder.encode(receipt),
+                    FileManager.default.createFile(
+                        atPath: report, contents: data, attributes: [.posixPermissions: 0o600])
+                else { throw IntakeError.environment("cannot write \(report)") }
+            }
             // Bytes already kept by an earlier submission are linked to it, not stored twice.
             for finding in catalogFindings where finding.code == "duplicate-identical" {
                 if let path = finding.path { try? FileManager.default.removeItem(atPath: staging + "/" + path) }
@@ -121,12 +136,12 @@ public final class Ingester: Sendable {
                 throw IntakeError.environment("cannot move \(staging) to \(finalFolder): \(error.localizedDescription)")
             }
         }
-        let receipt = assembly.receipt(
-            record: record, catalogFindings: catalogFindings, storedAt: options.inPlace ? drop : finalFolder)
+        let errorCodes = Set(receipt.findings.filter { $0.severity == "error" }.map(\.code)).sorted()
         logger.info(
-            "ingested",
+            record.status == .quarantined ? "quarantined" : "ingested",
             metadata: [
                 "submission": "\(id)", "instances": "\(receipt.counts.instances)", "files": "\(receipt.counts.files)",
+                "errors": "\(errorCodes.joined(separator: ","))",
                 "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",
             ])
         return receipt
@@ -187,8 +202,9 @@ public final class Ingester: Sendable {
             // Finished by its owner between our listing and our lock.
             guard FileManager.default.fileExists(atPath: staging) else { continue }
             do {
-                if try catalog.containsSubmission(id) {
-                    try FileManager.default.moveItem(atPath: staging, toPath: home.storePath + "/" + id)
+                if let status = try catalog.submissionStatus(id) {
+                    let folder = status == .quarantined ? home.quarantinePath : home.storePath
+                    try FileManager.default.moveItem(atPath: staging, toPath: folder + "/" + id)
                     logger.notice("finished an interrupted ingest", metadata: ["submission": "\(id)"])
                 } else {
                     try FileManager.default.removeItem(atPath: staging)

@@ -162,7 +162,11 @@ struct SubmissionAssembly {
         }
     }
 
-    func record(receivedAt: Date, source: String, priority: SubmissionRecord.Priority) -> SubmissionRecord {
+    /// The catalog record. `quarantineReason`, when given, quarantines the submission whatever it
+    /// holds (an incomplete copy); without one, a submission with no readable instance is quarantined.
+    func record(
+        receivedAt: Date, source: String, priority: SubmissionRecord.Priority, quarantineReason: Finding? = nil
+    ) -> SubmissionRecord {
         let noteLevels = SpinalLevelMentions(text: note ?? "")
         var seriesLevels: [String: SpinalLevelMentions] = [:]
         for series in seriesOrder {
@@ -201,9 +205,11 @@ struct SubmissionAssembly {
                 spinalLevels: seriesLevels[uid]?.levels.map(\.description) ?? [])
         }
         return SubmissionRecord(
-            id: id, receivedAt: receivedAt, source: source, status: instances.isEmpty ? .quarantined : .accepted,
+            id: id, receivedAt: receivedAt, source: source,
+            status: instances.isEmpty || quarantineReason != nil ? .quarantined : .accepted,
             note: note, priority: priority, levelsOfConcern: noteLevels.levels.map(\.description), studies: studies,
-            series: series, instances: instances, files: files, findings: findings + identityFindings())
+            series: series, instances: instances, files: files,
+            findings: findings + identityFindings() + (quarantineReason.map { [$0] } ?? []))
     }
 
     /// `multiple-patients`, `identity-conflict` and `empty-submission`.

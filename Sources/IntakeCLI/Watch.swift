@@ -21,10 +21,14 @@ extension IntakeCommand {
         @Option(help: "The inbox folder.") var inbox: String
         @Option(help: "Seconds between the two listings that must agree.") var settle: Double = 10
         @Option(help: "Seconds between passes.") var poll: Double = 5
+        @Option(help: "Seconds a drop whose DICOMDIR lists missing files may wait before it is quarantined.")
+        var incompleteTimeout: Double = 1800
         @Flag(help: "Handle what is ready now, then exit.") var once = false
 
         func validate() throws {
-            if settle < 0 || poll <= 0 { throw ValidationError("--settle must be at least 0 and --poll above 0") }
+            if settle < 0 || poll <= 0 || incompleteTimeout < 0 {
+                throw ValidationError("--settle and --incomplete-timeout must be at least 0, --poll above 0")
+            }
         }
 
         func run() async throws {
@@ -32,7 +36,8 @@ extension IntakeCommand {
             let stop = StopRequest.installed()
             let inbox = try Inbox(path: self.inbox, ingester: try Ingester(home: homeOptions.intakeHome))
             repeat {
-                let receipts = try await inbox.processReadyDrops(settle: .milliseconds(Int(settle * 1000)))
+                let receipts = try await inbox.processReadyDrops(
+                    settle: .milliseconds(Int(settle * 1000)), incompleteTimeout: incompleteTimeout)
                 for receipt in receipts {
                     print(
                         "\(receipt.submissionId) \(receipt.status) \(receipt.source): \(receipt.counts.instances) instances"

@@ -237,12 +237,12 @@ private struct Filter {
 }
 
 extension Catalog {
-    /// Whether a submission with this id is in the catalog.
-    public func containsSubmission(_ id: String) throws(CatalogError) -> Bool {
+    /// The status of the submission with this id; nil when the catalog does not have it.
+    public func submissionStatus(_ id: String) throws(CatalogError) -> SubmissionRecord.Status? {
         do {
             return try pool.read { db in
-                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM submission WHERE id = ?)", arguments: [id])
-                    ?? false
+                try String.fetchOne(db, sql: "SELECT status FROM submission WHERE id = ?", arguments: [id])
+                    .flatMap(SubmissionRecord.Status.init(rawValue:))
             }
         } catch {
             throw CatalogError(error, context: "looking up submission \(id)")

@@ -78,6 +78,38 @@ struct WatchCommandTests {
         #expect(try setup.submissionCount() == 1)
     }
 
+    @Test("A drop whose DICOMDIR lists a file not there yet waits, then goes to quarantine as incomplete")
+    func incompleteDICOMDIR() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        try setup.drop("CSPINE_MR", as: "partial-disc", ready: true)
+        try FileManager.default.removeItem(atPath: setup.inbox + "/partial-disc/DICOM/ST000001/SE000003/IM000018")
+        let waiting = try IntakeProcess.run([
+            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0",
+        ])
+        #expect(waiting.status == 0)
+        #expect(try setup.inboxNames() == ["partial-disc"])
+        let timedOut = try IntakeProcess.run([
+            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0", "--incomplete-timeout",
+            "0",
+        ])
+        #expect(timedOut.status == 0)
+        #expect(timedOut.text.contains("quarantined"))
+        #expect(try setup.inboxNames().isEmpty)
+        let quarantined = try FileManager.default.contentsOfDirectory(atPath: setup.home + "/quarantine")
+        #expect(quarantined.count == 1)
+        let report = try #require(
+            FileManager.default.contents(atPath: setup.home + "/quarantine/\(quarantined[0])/REPORT.json"))
+        let object = try #require(try JSONSerialization.jsonObject(with: report) as? [String: Any])
+        #expect(object["status"] as? String == "quarantined")
+        let codes = (object["findings"] as? [[String: Any]])?.compactMap { $0["code"] as? String } ?? []
+        #expect(codes.contains("incomplete"))
+        #expect(codes.contains("dicomdir-missing-file"))
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: setup.home + "/store").filter { !$0.hasPrefix(".") }
+                .isEmpty)
+    }
+
     @Test("Two watchers on one inbox never both take a drop")
     func twoWatchers() throws {
         let setup = try Setup()
