@@ -146,6 +146,16 @@ public final class Inbox: Sendable {
         var claimed = options
         claimed.submissionID = id
         claimed.source = path + "/" + name
+        switch SubmissionForm.read(inDropAt: claim) {
+        case .form(let form):
+            claimed.form = form
+            claimed.note = form.note ?? options.note
+            claimed.priority = form.priority ?? options.priority
+        case .unreadable(let finding):
+            claimed.findings.append(finding)
+        case .absent:
+            break
+        }
         let receipt = try await ingester.ingest(drop: claim, options: claimed)
         do {
             try FileManager.default.removeItem(atPath: claim)

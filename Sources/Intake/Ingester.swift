@@ -48,6 +48,11 @@ public final class Ingester: Sendable {
         public var source: String?
         /// Quarantine the submission whatever it holds, for this reason (an incomplete copy).
         public var quarantineReason: SubmissionRecord.Finding?
+        /// What staff typed in the drop's `submission.json`: requester, and the patient to check the
+        /// headers against.
+        public var form: SubmissionForm?
+        /// Findings about the drop found before ingest (an unreadable `submission.json`).
+        public var findings: [SubmissionRecord.Finding] = []
 
         public init(
             note: String? = nil, priority: SubmissionRecord.Priority = .routine, inPlace: Bool = false,
@@ -93,7 +98,7 @@ public final class Ingester: Sendable {
         }
         let paths = stored.map { contentRoot + "/" + $0.relativePath }
         let headers = await reader.readHeaders(at: paths, maxConcurrentReads: options.maxConcurrentReads)
-        var assembly = SubmissionAssembly(id: id, note: options.note)
+        var assembly = SubmissionAssembly(id: id, note: options.note, form: options.form, findings: options.findings)
         for (file, result) in zip(stored, headers) {
             assembly.add(file: file, header: result)
         }

@@ -8,6 +8,7 @@ struct SubmissionAssembly {
 
     let id: String
     let note: String?
+    let form: SubmissionForm?
     private(set) var files: [SubmissionRecord.File] = []
     private(set) var findings: [Finding] = []
     private var instances: [SubmissionRecord.Instance] = []
@@ -22,9 +23,11 @@ struct SubmissionAssembly {
     private var attachments: [String] = []
     private var dicomPaths: Set<String> = []
 
-    init(id: String, note: String?) {
+    init(id: String, note: String?, form: SubmissionForm? = nil, findings: [Finding] = []) {
         self.id = id
         self.note = note
+        self.form = form
+        self.findings = findings
     }
 
     static let encapsulatedDocumentClasses: Set<String> = [
@@ -204,17 +207,36 @@ struct SubmissionAssembly {
                 manufacturer: header.series.manufacturer, manufacturerModelName: header.series.manufacturerModelName,
                 spinalLevels: seriesLevels[uid]?.levels.map(\.description) ?? [])
         }
-        return SubmissionRecord(
+        var record = SubmissionRecord(
             id: id, receivedAt: receivedAt, source: source,
             status: instances.isEmpty || quarantineReason != nil ? .quarantined : .accepted,
             note: note, priority: priority, levelsOfConcern: noteLevels.levels.map(\.description), studies: studies,
             series: series, instances: instances, files: files,
             findings: findings + identityFindings() + (quarantineReason.map { [$0] } ?? []))
+        record.requester = form?.requester
+        return record
     }
 
     /// `multiple-patients`, `identity-conflict` and `empty-submission`.
     private func identityFindings() -> [Finding] {
         var result: [Finding] = []
+        if let form, !instances.isEmpty, form.patientName != nil || form.patientBirthDate != nil {
+            let typedName = form.patientName.map(NameKey.make)
+            let matches = patients.contains { patient in
+                (typedName == nil || typedName == patient.nameKey)
+                    && (form.patientBirthDate == nil || form.patientBirthDate == patient.patientBirthDate)
+            }
+            if !matches {
+                let fields = [form.patientName.map { _ in "name" }, form.patientBirthDate.map { _ in "birth date" }]
+                    .compactMap { $0 }.joined(separator: " and ")
+                result.append(
+                    Finding(
+                        severity: .warning, code: "identity-conflict",
+                        message:
+                            "the patient \(fields) typed in \(SubmissionForm.fileName) match no patient in the headers",
+                        path: SubmissionForm.fileName))
+            }
+        }
         if instances.isEmpty {
             result.append(
                 Finding(severity: .error, code: "empty-submission", message: "no readable DICOM instance was found"))

@@ -28,7 +28,9 @@ extension IntakeCommand {
                 record = OutputRecord(fields: [
                     ("submissionId", .text(submission.id)), ("status", .text(submission.status)),
                     ("receivedAt", .text(submission.receivedAt)), ("source", .text(submission.source)),
-                    ("note", submission.note.map(OutputRecord.Value.text)), ("priority", .text(submission.priority)),
+                    ("note", submission.note.map(OutputRecord.Value.text)),
+                    ("requester", submission.requester.map(OutputRecord.Value.text)),
+                    ("priority", .text(submission.priority)),
                     ("reviewStatus", submission.reviewStatus.map(OutputRecord.Value.text)),
                     ("spinalLevels", .texts(submission.levelsOfConcern)),
                     ("attachments", .texts(submission.attachments)),
@@ -40,6 +42,7 @@ extension IntakeCommand {
                     "  received \(submission.receivedAt) from \(submission.source)",
                 ]
                 if let note = submission.note { lines.append("  note     \(note)") }
+                if let requester = submission.requester { lines.append("  from     \(requester)") }
                 if !submission.levelsOfConcern.isEmpty {
                     lines.append("  concern  \(submission.levelsOfConcern.joined(separator: " "))")
                 }

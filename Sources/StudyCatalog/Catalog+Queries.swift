@@ -335,7 +335,7 @@ extension Catalog {
         guard let row else { return nil }
         return SubmissionDetail(
             id: row["id"], receivedAt: row["receivedAt"], source: row["source"], status: row["status"],
-            note: row["note"], priority: row["priority"],
+            note: row["note"], requester: row["requester"], priority: row["priority"],
             levelsOfConcern: (row["levelsOfConcern"] as String).split(separator: " ").map(String.init),
             reviewStatus: row["reviewStatus"], attachments: attachments,
             findings: findings.sorted { ($0.severity, $0.code) < ($1.severity, $1.code) },

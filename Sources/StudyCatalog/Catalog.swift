@@ -72,11 +72,12 @@ public final class Catalog: Sendable {
         let timestamp = ISO8601DateFormatter().string(from: submission.receivedAt)
         try db.execute(
             sql: """
-                INSERT INTO submission (id, receivedAt, source, status, note, priority, levelsOfConcern)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO submission (id, receivedAt, source, status, note, requester, priority, levelsOfConcern)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 submission.id, timestamp, submission.source, submission.status.rawValue, submission.note,
+                submission.requester,
                 submission.priority.rawValue, submission.levelsOfConcern.joined(separator: " "),
             ])
         for study in submission.studies {

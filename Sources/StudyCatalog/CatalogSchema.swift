@@ -131,6 +131,9 @@ enum CatalogSchema {
                     );
                     """)
         }
+        migrator.registerMigration("v2-submission-requester") { db in
+            try db.execute(sql: "ALTER TABLE submission ADD COLUMN requester TEXT")
+        }
         return migrator
     }
 }

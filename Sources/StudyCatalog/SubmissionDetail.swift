@@ -6,6 +6,7 @@ public struct SubmissionDetail: Sendable {
     public var source: String
     public var status: String
     public var note: String?
+    public var requester: String?
     public var priority: String
     public var levelsOfConcern: [String]
     /// queued, claimed or done; nil for a quarantined submission.

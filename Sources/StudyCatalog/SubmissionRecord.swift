@@ -11,6 +11,8 @@ public struct SubmissionRecord: Sendable {
     public var source: String
     public var status: Status
     public var note: String?
+    /// Who asked for the second opinion, as staff typed it in `submission.json`.
+    public var requester: String?
     public var priority: Priority
     /// Canonical spinal levels of the note (`C3-C4`), the submission's levels of concern.
     public var levelsOfConcern: [String]
@@ -31,6 +33,7 @@ public struct SubmissionRecord: Sendable {
         self.source = source
         self.status = status
         self.note = note
+        self.requester = nil
         self.priority = priority
         self.levelsOfConcern = levelsOfConcern
         self.studies = studies

@@ -110,6 +110,55 @@ struct WatchCommandTests {
                 .isEmpty)
     }
 
+    @Test("submission.json gives note, priority and requester, and its patient is checked against the headers")
+    func submissionForm() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        try setup.drop("CSPINE_MR", as: "with-form", ready: true)
+        try setup.drop("CSPINE_CT", as: "wrong-patient", ready: true)
+        try setup.drop("CHARSETS", as: "bad-form", ready: true)
+        let forms = [
+            "with-form":
+                #"{"note": "OPLL between C3 and C4, extended to C2", "priority": "urgent", "requester": "Dr. Weiss", "PatientName": "doe^jane", "PatientBirthDate": "19640312"}"#,
+            "wrong-patient": #"{"PatientName": "ROE^RICHARD^A", "PatientBirthDate": "19991231"}"#,
+            "bad-form": #"{"note": "unfinished"#,
+        ]
+        for (drop, text) in forms {
+            #expect(
+                FileManager.default.createFile(
+                    atPath: "\(setup.inbox)/\(drop)/submission.json", contents: Data(text.utf8)))
+        }
+        let watch = try IntakeProcess.run([
+            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0",
+        ])
+        #expect(watch.status == 0, "\(watch.standardError)")
+        #expect(try setup.submissionCount() == 3)
+
+        let queue = try IntakeProcess.run(["queue", "list", "--home", setup.home, "--format", "json"])
+        let reviews = try #require(try JSONSerialization.jsonObject(with: queue.standardOutput) as? [[String: Any]])
+        let urgent = try #require(reviews.first)
+        #expect(urgent["priority"] as? String == "urgent")
+        #expect(urgent["spinalLevels"] as? [String] == ["C2", "C3-C4"])
+        let id = try #require(urgent["submissionId"] as? String)
+
+        func findings(_ id: String) throws -> (tree: [String: Any], codes: [String]) {
+            let show = try IntakeProcess.run(["show", "--home", setup.home, "--format", "json", id])
+            let tree = try #require(try JSONSerialization.jsonObject(with: show.standardOutput) as? [String: Any])
+            return (tree, (tree["findings"] as? [[String: Any]])?.compactMap { $0["code"] as? String } ?? [])
+        }
+        let accepted = try findings(id)
+        #expect(accepted.tree["requester"] as? String == "Dr. Weiss")
+        #expect(!accepted.codes.contains("identity-conflict"))
+        var codesByDrop: [String: [String]] = [:]
+        for review in reviews {
+            let id = try #require(review["submissionId"] as? String)
+            let (tree, codes) = try findings(id)
+            codesByDrop[(tree["source"] as? String ?? "").split(separator: "/").last.map(String.init) ?? ""] = codes
+        }
+        #expect(codesByDrop["wrong-patient"]?.contains("identity-conflict") == true)
+        #expect(codesByDrop["bad-form"]?.contains("submission-form-invalid") == true)
+    }
+
     @Test("Two watchers on one inbox never both take a drop")
     func twoWatchers() throws {
         let setup = try Setup()

@@ -1,0 +1,61 @@
+import Foundation
+import StudyCatalog
+
+/// `submission.json`, the optional form staff put in a drop: our fields in camelCase, the patient's
+/// as DICOM keywords.
+///
+/// ```json
+/// {"note": "OPLL between C3 and C4, extended to C2", "priority": "urgent", "requester": "Dr. Weiss",
+///  "PatientName": "MÜLLER^JÜRGEN", "PatientBirthDate": "19510707"}
+/// ```
+public struct SubmissionForm: Decodable, Sendable, Equatable {
+    public static let fileName = "submission.json"
+
+    public var note: String?
+    public var priority: SubmissionRecord.Priority?
+    public var requester: String?
+    /// As staff typed it: compared with the headers, never trusted over them.
+    public var patientName: String?
+    public var patientBirthDate: String?
+
+    enum CodingKeys: String, CodingKey {
+        case note, priority, requester
+        case patientName = "PatientName"
+        case patientBirthDate = "PatientBirthDate"
+    }
+
+    /// What a drop's form said.
+    enum Reading {
+        case absent
+        case form(SubmissionForm)
+        /// It is there but cannot be read: a finding, never a crash.
+        case unreadable(SubmissionRecord.Finding)
+    }
+
+    /// Reads the form of the drop at `folder`.
+    static func read(inDropAt folder: String) -> Reading {
+        let path = folder + "/" + fileName
+        guard let data = FileManager.default.contents(atPath: path) else { return .absent }
+        do {
+            return .form(try JSONDecoder().decode(SubmissionForm.self, from: data))
+        } catch {
+            return .unreadable(
+                SubmissionRecord.Finding(
+                    severity: .warning, code: "submission-form-invalid",
+                    message:
+                        "\(fileName) could not be read (\(Self.reason(error))); its note and priority were not used",
+                    path: fileName))
+        }
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted: return "not valid JSON"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            return "bad value at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        default: return "unexpected content"
+        }
+    }
+}
+
+extension SubmissionRecord.Priority: Decodable {}
