@@ -53,6 +53,8 @@ public final class Ingester: Sendable {
         public var form: SubmissionForm?
         /// Findings about the drop found before ingest (an unreadable `submission.json`).
         public var findings: [SubmissionRecord.Finding] = []
+        /// Files of the drop that are not part of the submission (a quarantine's own REPORT.json).
+        public var ignoredPaths: Set<String> = []
 
         public init(
             note: String? = nil, priority: SubmissionRecord.Priority = .routine, inPlace: Bool = false,
@@ -91,7 +93,9 @@ public final class Ingester: Sendable {
         let contentRoot = options.inPlace ? drop : staging
         var stored: [StoredFile] = []
         do {
-            stored = try keepFiles(of: scan, in: contentRoot, copying: !options.inPlace, progress: options.progress)
+            stored = try keepFiles(
+                of: scan, ignoring: options.ignoredPaths, in: contentRoot, copying: !options.inPlace,
+                progress: options.progress)
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
             throw error
@@ -161,11 +165,12 @@ public final class Ingester: Sendable {
 
     /// Copies (and verifies) or hashes every regular file, each read once for its hash.
     private func keepFiles(
-        of scan: MediaScan, in root: String, copying: Bool, progress: (@Sendable (Int, Int) -> Void)?
+        of scan: MediaScan, ignoring ignored: Set<String>, in root: String, copying: Bool,
+        progress: (@Sendable (Int, Int) -> Void)?
     ) throws(IntakeError) -> [StoredFile] {
         var stored: [StoredFile] = []
         if copying { try IntakeHome.makeOwnerOnlyFolder(root) }
-        let files = scan.regularFiles
+        let files = scan.regularFiles.filter { !ignored.contains($0.relativePath) }
         for (index, entry) in files.enumerated() {
             progress?(index, files.count)
             let source = scan.path(of: entry.relativePath)
@@ -229,5 +234,33 @@ public final class Ingester: Sendable {
         formatter.dateFormat = "yyyyMMdd-HHmmss"
         let random = UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(6).lowercased()
         return formatter.string(from: Date()) + "-" + random
+    }
+
+    /// Puts a quarantined submission, fixed by staff in `quarantine/<id>/`, through again as a new
+    /// submission. When it is accepted, the old one is marked `retried` and its folder removed; when
+    /// it is quarantined again, both stay for staff to look at.
+    public func retryQuarantined(_ id: String, options: Options = Options()) async throws(IntakeError) -> Receipt {
+        let folder = home.quarantinePath + "/" + id
+        do {
+            guard try catalog.submissionStatus(id) == .quarantined else {
+                throw IntakeError.unreadableDrop("\(id) is not a quarantined submission")
+            }
+        } catch let error as IntakeError {
+            throw error
+        } catch {
+            throw IntakeError.environment("\(error)")
+        }
+        var retry = options
+        retry.ignoredPaths.insert("REPORT.json")
+        let receipt = try await ingest(drop: folder, options: retry)
+        if receipt.status == SubmissionRecord.Status.accepted.rawValue {
+            do {
+                try catalog.markRetried(id, as: receipt.submissionId)
+                try FileManager.default.removeItem(atPath: folder)
+            } catch {
+                throw IntakeError.environment("retried as \(receipt.submissionId), but: \(error)")
+            }
+        }
+        return receipt
     }
 }

@@ -207,11 +207,14 @@ struct SubmissionAssembly {
                 manufacturer: header.series.manufacturer, manufacturerModelName: header.series.manufacturerModelName,
                 spinalLevels: seriesLevels[uid]?.levels.map(\.description) ?? [])
         }
+        // A quarantined submission is cataloged with its files and findings only: its studies stay
+        // out of queries, and its bytes are not what a later, fixed submission links to.
+        let quarantined = instances.isEmpty || quarantineReason != nil
         var record = SubmissionRecord(
-            id: id, receivedAt: receivedAt, source: source,
-            status: instances.isEmpty || quarantineReason != nil ? .quarantined : .accepted,
-            note: note, priority: priority, levelsOfConcern: noteLevels.levels.map(\.description), studies: studies,
-            series: series, instances: instances, files: files,
+            id: id, receivedAt: receivedAt, source: source, status: quarantined ? .quarantined : .accepted,
+            note: note, priority: priority, levelsOfConcern: noteLevels.levels.map(\.description),
+            studies: quarantined ? [] : studies, series: quarantined ? [] : series,
+            instances: quarantined ? [] : instances, files: files,
             findings: findings + identityFindings() + (quarantineReason.map { [$0] } ?? []))
         record.requester = form?.requester
         return record
@@ -268,7 +271,7 @@ struct SubmissionAssembly {
             submissionId: id, status: record.status.rawValue, source: record.source, storedAt: storedAt,
             counts: Receipt.Counts(
                 files: files.count, dicom: dicomCount, nonDicom: files.count - dicomCount, patients: patients.count,
-                studies: record.studies.count, series: record.series.count, instances: instances.count,
+                studies: studyOrder.count, series: seriesOrder.count, instances: instances.count,
                 duplicates: catalogFindings.filter { $0.code == "duplicate-identical" }.count),
             spinalLevels: record.levelsOfConcern, attachments: attachments.sorted(),
             findings: all.map {

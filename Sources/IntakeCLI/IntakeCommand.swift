@@ -11,7 +11,9 @@ struct IntakeCommand: AsyncParsableCommand {
         discussion: """
             Exit codes: 0 success, 1 the data has errors, 2 usage or environment error.
             """,
-        subcommands: [Inspect.self, Ingest.self, Query.self, Show.self, Queue.self, Stats.self, Watch.self]
+        subcommands: [
+            Inspect.self, Ingest.self, Query.self, Show.self, Queue.self, Quarantine.self, Stats.self, Watch.self,
+        ]
     )
 
     /// Runs the command and maps every outcome onto the contract's exit codes: 0 success, 1 the

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// A study as `intake query studies` lists it (QIDO-RS study attributes plus ours).
@@ -340,5 +341,52 @@ extension Catalog {
             reviewStatus: row["reviewStatus"], attachments: attachments,
             findings: findings.sorted { ($0.severity, $0.code) < ($1.severity, $1.code) },
             studies: try studies(matching: CatalogQuery(submissionId: id)))
+    }
+}
+
+extension Catalog {
+    /// Quarantined submissions, oldest first, with the codes of their error findings.
+    public func quarantinedSubmissions() throws(CatalogError) -> [(
+        id: String, receivedAt: String, source: String, errors: [String]
+    )] {
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT s.id, s.receivedAt, s.source,
+                               (SELECT group_concat(DISTINCT code) FROM finding f
+                                    WHERE f.submissionId = s.id AND f.severity = 'error') AS errors
+                        FROM submission s WHERE s.status = 'quarantined' ORDER BY s.receivedAt, s.id
+                        """
+                ).map { row in
+                    (
+                        row["id"], row["receivedAt"], row["source"],
+                        ((row["errors"] as String?) ?? "").split(separator: ",").map(String.init).sorted()
+                    )
+                }
+            }
+        } catch {
+            throw CatalogError(error, context: "listing quarantine")
+        }
+    }
+
+    /// Marks a quarantined submission as put through again as `newSubmissionId`, with an audit event.
+    public func markRetried(_ id: String, as newSubmissionId: String, at time: Date = Date()) throws(CatalogError) {
+        do {
+            try pool.write { db in
+                try db.execute(
+                    sql: "UPDATE submission SET status = 'retried' WHERE id = ? AND status = 'quarantined'",
+                    arguments: [id])
+                guard db.changesCount == 1 else {
+                    throw CatalogError(code: .stateConflict, context: "retrying \(id)", detail: "it is not quarantined")
+                }
+                try db.execute(
+                    sql: "INSERT INTO event (at, actor, action, subject) VALUES (?, 'intake', ?, ?)",
+                    arguments: [Self.timestamp(time), "retried-as " + newSubmissionId, id])
+            }
+        } catch {
+            throw CatalogError(error, context: "retrying \(id)")
+        }
     }
 }

@@ -2,7 +2,11 @@ import Foundation
 
 /// Everything one submission adds to the catalog, as plain values, written in one transaction.
 public struct SubmissionRecord: Sendable {
-    public enum Status: String, Sendable { case accepted, quarantined }
+    public enum Status: String, Sendable {
+        case accepted, quarantined
+        /// A quarantined submission that was put through again (see `Catalog.markRetried`).
+        case retried
+    }
     public enum Priority: String, Sendable, CaseIterable { case routine, urgent }
 
     public var id: String

@@ -108,6 +108,30 @@ struct WatchCommandTests {
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: setup.home + "/store").filter { !$0.hasPrefix(".") }
                 .isEmpty)
+
+        // Staff bring the missing file, then put the submission through again.
+        let list = try IntakeProcess.run(["quarantine", "list", "--home", setup.home, "--format", "csv"])
+        #expect(list.text.contains(quarantined[0]))
+        #expect(list.text.contains("incomplete"))
+        try FileManager.default.copyItem(
+            atPath: IntakeProcess.sampleStudies + "/CSPINE_MR/DICOM/ST000001/SE000003/IM000018",
+            toPath: setup.home + "/quarantine/\(quarantined[0])/DICOM/ST000001/SE000003/IM000018")
+        let retry = try IntakeProcess.run([
+            "quarantine", "retry", "--home", setup.home, "--format", "json", quarantined[0],
+        ])
+        #expect(retry.status == 0, "\(retry.text) \(retry.standardError)")
+        let receipt = try #require(try JSONSerialization.jsonObject(with: retry.standardOutput) as? [String: Any])
+        #expect(receipt["status"] as? String == "accepted")
+        #expect((receipt["counts"] as? [String: Int])?["instances"] == 48)
+        #expect((receipt["counts"] as? [String: Int])?["duplicates"] == 0)
+        let storedID = try #require(receipt["submissionId"] as? String)
+        let storedFiles = try FileManager.default.subpathsOfDirectory(atPath: setup.home + "/store/" + storedID)
+        #expect(storedFiles.filter { $0.hasPrefix("DICOM/ST000001/SE000003/IM") }.count == 18)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: setup.home + "/quarantine").isEmpty)
+        let after = try IntakeProcess.run(["quarantine", "list", "--home", setup.home, "--format", "csv"])
+        #expect(!after.text.contains(quarantined[0]))
+        let again = try IntakeProcess.run(["quarantine", "retry", "--home", setup.home, quarantined[0]])
+        #expect(again.status == 2)
     }
 
     @Test("submission.json gives note, priority and requester, and its patient is checked against the headers")
