@@ -87,10 +87,11 @@ public final class Inbox: Sendable {
     /// One pass: lists every drop, waits `settle`, lists again, and takes in each drop that is
     /// ready. A ready drop whose DICOMDIR lists files that are not there yet keeps waiting; once its
     /// newest file is older than `incompleteTimeout`, it is taken into quarantine as `incomplete`.
-    /// Returns the receipts of the drops taken in by this watcher.
+    /// Returns the receipts of the drops taken in by this watcher, and how many drops are still
+    /// waiting (being copied, or missing files their DICOMDIR lists).
     public func processReadyDrops(
         settle: Duration, incompleteTimeout: TimeInterval = 30 * 60, options: Ingester.Options = .init()
-    ) async throws(IntakeError) -> [Receipt] {
+    ) async throws(IntakeError) -> (receipts: [Receipt], waiting: Int) {
         try recoverClaims()
         var first: [String: Listing] = [:]
         for name in dropNames() { first[name] = listing(of: name) }
@@ -98,14 +99,19 @@ public final class Inbox: Sendable {
             try? await Task.sleep(for: settle)
         }
         var receipts: [Receipt] = []
+        var waiting = 0
         for name in dropNames() {
-            guard let now = listing(of: name), now.isReady(after: first[name]) else { continue }
+            guard let now = listing(of: name), now.isReady(after: first[name]) else {
+                waiting += 1
+                continue
+            }
             var dropOptions = options
             let missing = missingReferences(in: name)
             if !missing.isEmpty {
                 let newest = now.files.values.map { $0[1] }.max() ?? 0
                 guard Date().timeIntervalSince1970 - newest >= incompleteTimeout else {
                     logger.debug("waiting for files its DICOMDIR lists", metadata: ["missing": "\(missing.count)"])
+                    waiting += 1
                     continue
                 }
                 dropOptions.quarantineReason = SubmissionRecord.Finding(
@@ -116,7 +122,7 @@ public final class Inbox: Sendable {
             }
             if let receipt = try await take(name, options: dropOptions) { receipts.append(receipt) }
         }
-        return receipts
+        return (receipts, waiting)
     }
 
     /// The DICOMDIR references of a drop that name no file on it (as written, `\`-joined).

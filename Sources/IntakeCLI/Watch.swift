@@ -35,17 +35,28 @@ extension IntakeCommand {
             logging.bootstrap()
             let stop = StopRequest.installed()
             let inbox = try Inbox(path: self.inbox, ingester: try Ingester(home: homeOptions.intakeHome))
+            let wakeUp = once ? nil : InboxWakeUp(inbox: self.inbox)
             repeat {
-                let receipts = try await inbox.processReadyDrops(
+                let pass = try await inbox.processReadyDrops(
                     settle: .milliseconds(Int(settle * 1000)), incompleteTimeout: incompleteTimeout)
-                for receipt in receipts {
+                for receipt in pass.receipts {
                     print(
                         "\(receipt.submissionId) \(receipt.status) \(receipt.source): \(receipt.counts.instances) instances"
                     )
                 }
                 if once || stop.isRequested { break }
+                // A drop still being copied is looked at again at once: the pass itself waits --settle.
+                if pass.waiting > 0 && settle > 0 { continue }
+                // Woken by inotify when something lands (checked every 0.2 s for a stop request),
+                // else after --poll seconds.
                 let deadline = Date().addingTimeInterval(poll)
-                while Date() < deadline && !stop.isRequested { try? await Task.sleep(for: .milliseconds(100)) }
+                while Date() < deadline && !stop.isRequested {
+                    if let wakeUp {
+                        if wakeUp.wait(timeout: min(0.2, deadline.timeIntervalSinceNow)) { break }
+                    } else {
+                        try? await Task.sleep(for: .milliseconds(100))
+                    }
+                }
             } while !stop.isRequested
         }
     }

@@ -254,6 +254,28 @@ struct WatchCommandTests {
         #expect(studies.text.contains(",43,"))
     }
 
+    @Test("The daemon wakes on inotify: a READY drop is taken within seconds though --poll is 60")
+    func wakesOnInotify() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        let process = Process()
+        process.executableURL = IntakeProcess.executable
+        process.arguments = ["watch", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0.2", "--poll", "60"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        Thread.sleep(forTimeInterval: 1)
+        try setup.drop("CHARSETS", as: "late", ready: true)
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, try setup.submissionCount() < 1 { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(try setup.submissionCount() == 1)
+        #expect(try setup.inboxNames().isEmpty)
+    }
+
     @Test("SIGTERM stops the daemon cleanly, exit 0, within seconds")
     func sigterm() throws {
         let setup = try Setup()
