@@ -1,0 +1,49 @@
+import Foundation
+import ServiceLifecycle
+
+/// The inbox daemon as a swift-service-lifecycle `Service`: passes over the inbox, woken by inotify
+/// or every `poll` seconds, until a graceful shutdown (SIGTERM, SIGINT), which lets the submission
+/// in hand finish first.
+public struct InboxWatcher: Service {
+    let inbox: Inbox
+    let settle: Duration
+    let poll: TimeInterval
+    let incompleteTimeout: TimeInterval
+    let once: Bool
+    let report: @Sendable (Receipt) -> Void
+
+    /// - Parameters:
+    ///   - once: one pass, then return (cron, tests).
+    ///   - report: called with each receipt as its drop is taken in.
+    public init(
+        inbox: Inbox, settle: Duration, poll: TimeInterval, incompleteTimeout: TimeInterval, once: Bool,
+        report: @escaping @Sendable (Receipt) -> Void
+    ) {
+        self.inbox = inbox
+        self.settle = settle
+        self.poll = poll
+        self.incompleteTimeout = incompleteTimeout
+        self.once = once
+        self.report = report
+    }
+
+    public func run() async throws {
+        let wakeUp = once ? nil : InboxWakeUp(inbox: inbox.path)
+        while true {
+            let pass = try await inbox.processReadyDrops(settle: settle, incompleteTimeout: incompleteTimeout)
+            pass.receipts.forEach(report)
+            if once || Task.isShuttingDownGracefully { return }
+            // A drop still being copied is looked at again at once: the pass itself waits `settle`.
+            if pass.waiting > 0 && settle > .zero { continue }
+            let deadline = Date().addingTimeInterval(poll)
+            while Date() < deadline && !Task.isShuttingDownGracefully {
+                if let wakeUp {
+                    if wakeUp.wait(timeout: min(0.2, deadline.timeIntervalSinceNow)) { break }
+                } else {
+                    try? await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            if Task.isShuttingDownGracefully { return }
+        }
+    }
+}
