@@ -1,3 +1,4 @@
+import Crypto
 import DICOM
 import Foundation
 import Logging
@@ -18,6 +19,8 @@ public final class Inbox: Sendable {
     public let path: String
     let ingester: Ingester
     let logger = Logger(label: "studyintake.inbox")
+    /// Drop names seen waiting, so that each is logged as received once.
+    private let seen = SeenNames()
 
     static let claimFolder = ".processing"
     static let readyMarker = "READY"
@@ -46,6 +49,12 @@ public final class Inbox: Sendable {
             if hasReadyMarker { return true }
             return !files.isEmpty && !hasFilesInProgress && earlier == self
         }
+    }
+
+    /// A drop's name as logged: staff may name folders after patients, so logs carry the first
+    /// eight hex digits of its SHA-256 instead.
+    static func tag(_ name: String) -> String {
+        String(ContentHasher.hex(SHA256.hash(data: Data(name.utf8))).prefix(8))
     }
 
     /// The drops now in the inbox (top-level folders, not hidden, not in-progress names).
@@ -101,6 +110,7 @@ public final class Inbox: Sendable {
         var receipts: [Receipt] = []
         var waiting = 0
         for name in dropNames() {
+            if seen.insert(name) { logger.info("received", metadata: ["drop": "\(Self.tag(name))"]) }
             guard let now = listing(of: name), now.isReady(after: first[name]) else {
                 waiting += 1
                 continue
@@ -148,7 +158,8 @@ public final class Inbox: Sendable {
         let lock = try ExclusiveFileLock(path: claimsPath + "/" + id + ".lock", wait: true)
         defer { lock.release() }
         guard rename(path + "/" + name, claim) == 0 else { return nil }
-        logger.info("claimed", metadata: ["submission": "\(id)"])
+        seen.remove(name)
+        logger.info("ready and claimed", metadata: ["drop": "\(Self.tag(name))", "submission": "\(id)"])
         var claimed = options
         claimed.submissionID = id
         claimed.source = path + "/" + name
@@ -212,5 +223,24 @@ public final class Inbox: Sendable {
                 throw IntakeError.environment("cannot recover \(claimPath): \(error)")
             }
         }
+    }
+}
+
+/// The set of drop names a watcher has logged as received.
+private final class SeenNames: @unchecked Sendable {
+    private let lock = NSLock()
+    private var names: Set<String> = []
+
+    /// True when `name` was not seen before.
+    func insert(_ name: String) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return names.insert(name).inserted
+    }
+
+    func remove(_ name: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        names.remove(name)
     }
 }

@@ -276,6 +276,23 @@ struct WatchCommandTests {
         #expect(try setup.inboxNames().isEmpty)
     }
 
+    @Test("Watch logs received, claimed and ingested events without patient names, even in folder names")
+    func logs() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        try setup.drop("TWO_PATIENTS", as: "MUELLER JUERGEN 1951", ready: true)
+        let watch = try IntakeProcess.run([
+            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0", "--log-level", "info",
+        ])
+        #expect(watch.status == 0)
+        for event in ["received", "ready and claimed", "ingested"] {
+            #expect(watch.standardError.contains(event), "\(event)")
+        }
+        for phi in ["MUELLER", "MÜLLER", "Yamada", "1951"] {
+            #expect(!watch.standardError.contains(phi), "\(phi) in the log")
+        }
+    }
+
     @Test("SIGTERM stops the daemon cleanly, exit 0, within seconds")
     func sigterm() throws {
         let setup = try Setup()
