@@ -8,10 +8,10 @@ import StudyCatalog
 /// `READY`, or when two listings `settle` apart are identical and hold no file still being copied.
 ///
 /// A ready drop is claimed by renaming it into `<inbox>/.processing/<submission-id>--<name>`: a
-/// rename is atomic, so of two watchers on one inbox exactly one gets it. It is then ingested (copied
-/// into the store, verified, cataloged) under that submission id and the claim is deleted. A claim
-/// left by a crash is resolved by the next watcher: deleted when the catalog has its submission,
-/// renamed back into the inbox (to be done again) when it has not. Every drop thus ends in the
+/// rename is atomic, so of two watchers on one inbox exactly one gets it. It is then read where it
+/// is, cataloged under that submission id, and moved into `store/<id>` (or `quarantine/<id>`). A
+/// claim left by a crash is resolved by the next watcher: moved on when the catalog has its
+/// submission, renamed back into the inbox (to be done again) when it has not. Every drop thus ends in the
 /// catalog once, or is still in the inbox; no file is lost. A watcher holds an exclusive `flock` on
 /// `<submission-id>.lock` from before the rename until the claim is gone, so another watcher only
 /// recovers claims whose owner has died (the kernel drops the lock with the process).
@@ -161,6 +161,7 @@ public final class Inbox: Sendable {
         seen.remove(name)
         logger.info("ready and claimed", metadata: ["drop": "\(Self.tag(name))", "submission": "\(id)"])
         var claimed = options
+        claimed.takeOver = true
         claimed.submissionID = id
         claimed.source = path + "/" + name
         switch SubmissionForm.read(inDropAt: claim) {
@@ -173,13 +174,7 @@ public final class Inbox: Sendable {
         case .absent:
             break
         }
-        let receipt = try await ingester.ingest(drop: claim, options: claimed)
-        do {
-            try FileManager.default.removeItem(atPath: claim)
-        } catch {
-            throw IntakeError.environment("cannot remove the processed claim \(claim): \(error.localizedDescription)")
-        }
-        return receipt
+        return try await ingester.ingest(drop: claim, options: claimed)
     }
 
     /// Where an unfinished claim goes back to: its own name, or, when staff have since put a
@@ -208,9 +203,16 @@ public final class Inbox: Sendable {
             // Finished by its owner between our listing and our lock.
             guard FileManager.default.fileExists(atPath: claimPath) else { continue }
             do {
-                if try ingester.catalog.submissionStatus(id) != nil {
-                    try FileManager.default.removeItem(atPath: claimPath)
-                    logger.notice("removed a claim already cataloged", metadata: ["submission": "\(id)"])
+                if let status = try ingester.catalog.submissionStatus(id) {
+                    // Cataloged, not yet moved: finish the move.
+                    let home = ingester.home
+                    let folder = (status == .quarantined ? home.quarantinePath : home.storePath) + "/" + id
+                    if FileManager.default.fileExists(atPath: folder) {
+                        try FileManager.default.removeItem(atPath: claimPath)
+                    } else {
+                        try ingester.moveTakenOver(claimPath, to: folder)
+                    }
+                    logger.notice("finished a claim already cataloged", metadata: ["submission": "\(id)"])
                 } else if rename(claimPath, returnPath(for: name, id: id)) == 0 {
                     logger.notice("returned an unfinished claim to the inbox", metadata: ["submission": "\(id)"])
                 } else {

@@ -55,6 +55,9 @@ public final class Ingester: Sendable {
         public var findings: [SubmissionRecord.Finding] = []
         /// Files of the drop that are not part of the submission (a quarantine's own REPORT.json).
         public var ignoredPaths: Set<String> = []
+        /// The drop is the intake's own (an inbox claim): read it where it is, then move it into the
+        /// store or quarantine (a rename on one file system; copy, fsync, verify, delete across two).
+        public var takeOver = false
 
         public init(
             note: String? = nil, priority: SubmissionRecord.Priority = .routine, inPlace: Bool = false,
@@ -90,11 +93,12 @@ public final class Ingester: Sendable {
         // Held until the staging folder is renamed or removed: another process's recovery skips it.
         let stagingLock = try ExclusiveFileLock(path: staging + ".lock", wait: true)
         defer { stagingLock.release() }
-        let contentRoot = options.inPlace ? drop : staging
+        let copying = !options.inPlace && !options.takeOver
+        let contentRoot = copying ? staging : drop
         var stored: [StoredFile] = []
         do {
             stored = try keepFiles(
-                of: scan, ignoring: options.ignoredPaths, in: contentRoot, copying: !options.inPlace,
+                of: scan, ignoring: options.ignoredPaths, in: contentRoot, copying: copying,
                 progress: options.progress)
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
@@ -121,11 +125,13 @@ public final class Ingester: Sendable {
         let receipt = assembly.receipt(
             record: record, catalogFindings: catalogFindings, storedAt: options.inPlace ? drop : finalFolder)
         if !options.inPlace {
+            // The folder that becomes store/<id> or quarantine/<id>: our copy, or the drop taken over.
+            let kept = copying ? staging : drop
             if record.status == .quarantined {
                 // What staff read to fix the drop: its findings, next to its files.
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                let report = staging + "/REPORT.json"
+                let report = kept + "/REPORT.json"
                 guard let data = try? encoder.encode(receipt),
                     FileManager.default.createFile(
                         atPath: report, contents: data, attributes: [.posixPermissions: 0o600])
@@ -133,16 +139,21 @@ public final class Ingester: Sendable {
             }
             // Bytes already kept by an earlier submission are linked to it, not stored twice.
             for finding in catalogFindings where finding.code == "duplicate-identical" {
-                if let path = finding.path { try? FileManager.default.removeItem(atPath: staging + "/" + path) }
+                if let path = finding.path { try? FileManager.default.removeItem(atPath: kept + "/" + path) }
             }
-            let folders = (try? FileManager.default.subpathsOfDirectory(atPath: staging)) ?? []
+            let folders = (try? FileManager.default.subpathsOfDirectory(atPath: kept)) ?? []
             for folder in folders.sorted(by: { $0.count > $1.count }) {
-                rmdir(staging + "/" + folder)  // only empty folders go; files and full folders stay
+                rmdir(kept + "/" + folder)  // only empty folders go; files and full folders stay
             }
-            do {
-                try FileManager.default.moveItem(atPath: staging, toPath: finalFolder)
-            } catch {
-                throw IntakeError.environment("cannot move \(staging) to \(finalFolder): \(error.localizedDescription)")
+            if copying {
+                do {
+                    try FileManager.default.moveItem(atPath: staging, toPath: finalFolder)
+                } catch {
+                    throw IntakeError.environment(
+                        "cannot move \(staging) to \(finalFolder): \(error.localizedDescription)")
+                }
+            } else {
+                try moveTakenOver(drop, to: finalFolder)
             }
         }
         let errorCodes = Set(receipt.findings.filter { $0.severity == "error" }.map(\.code)).sorted()
@@ -199,10 +210,55 @@ public final class Ingester: Sendable {
         return stored
     }
 
+    /// Moves a drop the intake owns into its final folder, owner-only: a rename on one file system;
+    /// across two, a verified copy into `store/.moving-<id>` renamed into place, then the drop
+    /// deleted. A `.moving-` folder left by a crash is simply removed: the drop is still there and
+    /// the move is done again.
+    public func moveTakenOver(_ drop: String, to finalFolder: String) throws(IntakeError) {
+        Self.restrictToOwner(drop)
+        if rename(drop, finalFolder) == 0 { return }
+        guard errno == EXDEV else {
+            throw IntakeError.environment("cannot move \(drop) to \(finalFolder): \(String(cString: strerror(errno)))")
+        }
+        let moving = home.storePath + "/.moving-" + (finalFolder as NSString).lastPathComponent
+        let lock = try ExclusiveFileLock(path: moving + ".lock", wait: true)
+        defer { lock.release() }
+        try? FileManager.default.removeItem(atPath: moving)
+        guard let scan = try? MediaScan(root: drop) else { throw IntakeError.environment("cannot list \(drop)") }
+        _ = try keepFiles(of: scan, ignoring: [], in: moving, copying: true, progress: nil)
+        do {
+            try FileManager.default.moveItem(atPath: moving, toPath: finalFolder)
+            try FileManager.default.removeItem(atPath: drop)
+        } catch {
+            throw IntakeError.environment("cannot move \(drop) to \(finalFolder): \(error.localizedDescription)")
+        }
+    }
+
+    /// Folders 0700 and files 0600 below `root`: a drop staff copied in keeps their permissions.
+    private static func restrictToOwner(_ root: String) {
+        chmod(root, 0o700)
+        for entry in (try? FileManager.default.subpathsOfDirectory(atPath: root)) ?? [] {
+            let path = root + "/" + entry
+            var status = stat()
+            guard lstat(path, &status) == 0 else { continue }
+            switch status.st_mode & S_IFMT {
+            case S_IFDIR: chmod(path, 0o700)
+            case S_IFREG: chmod(path, 0o600)
+            default: break
+            }
+        }
+    }
+
     /// Finishes or removes what an interrupted ingest left in the store.
     private func recoverInterruptedIngests() throws(IntakeError) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: home.storePath)) ?? []
         ExclusiveFileLock.removeAbandoned(in: home.storePath) { [home] staging in home.storePath + "/" + staging }
+        for name in names where name.hasPrefix(".moving-") && !name.hasSuffix(".lock") {
+            let moving = home.storePath + "/" + name
+            guard let lock = try? ExclusiveFileLock(path: moving + ".lock", wait: false) else { continue }
+            defer { lock.release() }
+            try? FileManager.default.removeItem(atPath: moving)
+        }
         for name in names where name.hasPrefix(".staging-") && !name.hasSuffix(".lock") {
             let id = String(name.dropFirst(".staging-".count))
             let staging = home.storePath + "/" + name

@@ -48,6 +48,33 @@ struct WatchCommandTests {
         #expect(watch.text.contains(setup.inbox + "/ready: 43 instances"))
     }
 
+    @Test(
+        "An inbox on another file system: the drop is copied, verified, then deleted; owner-only in the store",
+        .enabled(if: FileManager.default.isWritableFile(atPath: "/dev/shm"), "needs a tmpfs at /dev/shm"))
+    func inboxOnAnotherFileSystem() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        let inbox = "/dev/shm/studyintake-inbox-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: inbox) }
+        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: IntakeProcess.sampleStudies + "/CSPINE_CT", toPath: inbox + "/disc")
+        #expect(FileManager.default.createFile(atPath: inbox + "/disc/READY", contents: nil))
+        let watch = try IntakeProcess.run(["watch", "--once", "--inbox", inbox, "--home", setup.home, "--settle", "0"])
+        #expect(watch.status == 0, "\(watch.standardError)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: inbox).filter { !$0.hasPrefix(".") }.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: inbox + "/.processing").isEmpty)
+        let stored = try FileManager.default.contentsOfDirectory(atPath: setup.home + "/store").filter {
+            !$0.hasPrefix(".")
+        }
+        #expect(stored.count == 1)
+        let file = setup.home + "/store/\(stored.first ?? "")/IMAGES/BONE_001.dcm"
+        let attributes = try FileManager.default.attributesOfItem(atPath: file)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        #expect(
+            FileManager.default.contentsEqual(
+                atPath: file, andPath: IntakeProcess.sampleStudies + "/CSPINE_CT/IMAGES/BONE_001.dcm"))
+    }
+
     @Test("A disc copied in file by file is taken only after it is complete, and once")
     func slowCopy() async throws {
         let setup = try Setup()
