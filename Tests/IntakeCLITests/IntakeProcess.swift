@@ -38,4 +38,22 @@ struct IntakeProcess {
             status: process.terminationStatus, standardOutput: outputData,
             standardError: String(decoding: errorData, as: UTF8.self))
     }
+
+    /// Starts `intake` in the background with its output discarded, for tests that kill it, signal
+    /// it or race it against another.
+    static func start(_ arguments: [String]) throws -> Process {
+        let process = unstarted(arguments)
+        try process.run()
+        return process
+    }
+
+    /// `intake` set up but not started, output discarded.
+    static func unstarted(_ arguments: [String]) -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        return process
+    }
 }

@@ -16,12 +16,7 @@ struct KillDuringIngestTests {
         }
         // Kill points spread over the copy, the header reads and the commit.
         for delay in [0.02, 0.05, 0.08, 0.12, 0.2, 0.3] {
-            let process = Process()
-            process.executableURL = IntakeProcess.executable
-            process.arguments = ["ingest", "--home", home, drop]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try IntakeProcess.start(["ingest", "--home", home, drop])
             Thread.sleep(forTimeInterval: delay)
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()

@@ -15,11 +15,10 @@ struct QueueCommandTests {
         let id = try #require(receipts.first?["submissionId"] as? String)
 
         let claims = ["house", "wilson"].map { reviewer -> (Process, Pipe) in
-            let process = Process()
-            process.executableURL = IntakeProcess.executable
-            process.arguments = ["queue", "claim", id, "--home", home, "--reviewer", reviewer, "--format", "csv"]
+            let process = IntakeProcess.unstarted([
+                "queue", "claim", id, "--home", home, "--reviewer", reviewer, "--format", "csv",
+            ])
             let error = Pipe()
-            process.standardOutput = FileHandle.nullDevice
             process.standardError = error
             return (process, error)
         }

@@ -217,12 +217,7 @@ struct WatchCommandTests {
         for index in 1...4 { try setup.drop("CHARSETS", as: "disc\(index)", ready: true) }
         _ = try IntakeProcess.run(["stats", "--home", setup.home])  // nothing yet: the home is made by the watchers
         let watchers = (0..<2).map { _ in
-            let process = Process()
-            process.executableURL = IntakeProcess.executable
-            process.arguments = ["watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            return process
+            IntakeProcess.unstarted(["watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0"])
         }
         for watcher in watchers { try watcher.run() }
         for watcher in watchers { watcher.waitUntilExit() }
@@ -256,12 +251,9 @@ struct WatchCommandTests {
         defer { setup.remove() }
         for index in 1...3 { try setup.drop("CSPINE_CT", as: "disc\(index)", ready: true) }
         for delay in [0.05, 0.1, 0.15, 0.2, 0.3, 0.45] {
-            let process = Process()
-            process.executableURL = IntakeProcess.executable
-            process.arguments = ["watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try IntakeProcess.start([
+                "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0",
+            ])
             Thread.sleep(forTimeInterval: delay)
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -285,12 +277,9 @@ struct WatchCommandTests {
     func wakesOnInotify() throws {
         let setup = try Setup()
         defer { setup.remove() }
-        let process = Process()
-        process.executableURL = IntakeProcess.executable
-        process.arguments = ["watch", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0.2", "--poll", "60"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try IntakeProcess.start([
+            "watch", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0.2", "--poll", "60",
+        ])
         defer {
             process.terminate()
             process.waitUntilExit()
@@ -324,12 +313,9 @@ struct WatchCommandTests {
     func sigterm() throws {
         let setup = try Setup()
         defer { setup.remove() }
-        let process = Process()
-        process.executableURL = IntakeProcess.executable
-        process.arguments = ["watch", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0", "--poll", "0.2"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try IntakeProcess.start([
+            "watch", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0", "--poll", "0.2",
+        ])
         Thread.sleep(forTimeInterval: 0.8)
         let sent = Date()
         process.terminate()
