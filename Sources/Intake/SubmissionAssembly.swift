@@ -79,6 +79,7 @@ struct SubmissionAssembly {
                     message: "no \(missing.joined(separator: ", ")); the file is kept but not cataloged", path: path))
             return
         }
+        findings += Self.valueFindings(header, path: path, uid: sop)
         if !header.charsetSuspects.isEmpty {
             let values = header.charsetSuspects.map { "\($0.keyword) (\($0.reason.rawValue))" }
             findings.append(
@@ -112,6 +113,96 @@ struct SubmissionAssembly {
                 sopInstanceUID: sop, contentHash: contentHash, seriesInstanceUID: series,
                 sopClassUID: header.instance.sopClassUID, instanceNumber: header.instance.instanceNumber,
                 transferSyntaxUID: header.fileMeta.transferSyntaxUID, path: path))
+    }
+
+    /// Attributes a reviewer needs but the file lacks, and UIDs or dates that break DICOM's syntax.
+    static func valueFindings(_ header: DICOMHeader, path: String, uid: String) -> [Finding] {
+        var result: [Finding] = []
+        let wanted: [(String, String?)] = [
+            ("PatientID", header.patient.patientID), ("Modality", header.series.modality),
+            ("StudyDate", header.study.studyDate),
+        ]
+        let absent = wanted.filter { $0.1 == nil }.map(\.0)
+        if !absent.isEmpty {
+            result.append(
+                Finding(
+                    severity: .warning, code: "missing-attribute", message: "no \(absent.joined(separator: ", "))",
+                    path: path, uid: uid))
+        }
+        let uids: [(String, String?)] = [
+            ("StudyInstanceUID", header.study.studyInstanceUID), ("SeriesInstanceUID", header.series.seriesInstanceUID),
+            ("SOPInstanceUID", header.instance.sopInstanceUID), ("SOPClassUID", header.instance.sopClassUID),
+        ]
+        for (keyword, value) in uids {
+            if let value, !isValidUID(value) {
+                result.append(
+                    Finding(
+                        severity: .warning, code: "invalid-uid", message: "\(keyword) \(value) is not a valid UID",
+                        path: path, uid: uid))
+            }
+        }
+        // The keyword only: a birth date is never repeated into a finding.
+        let dates: [(String, String?)] = [
+            ("StudyDate", header.study.studyDate), ("PatientBirthDate", header.patient.patientBirthDate),
+            ("AcquisitionDate", header.instance.acquisitionDate),
+        ]
+        for (keyword, value) in dates {
+            if let value, !isValidDate(value) {
+                result.append(
+                    Finding(
+                        severity: .warning, code: "invalid-date", message: "\(keyword) is not a DICOM date (YYYYMMDD)",
+                        path: path, uid: uid))
+            }
+        }
+        return result
+    }
+
+    /// PS3.5 9.1: at most 64 characters, dot-separated numbers without leading zeros.
+    static func isValidUID(_ value: String) -> Bool {
+        guard value.count <= 64, !value.isEmpty else { return false }
+        return value.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { component in
+            !component.isEmpty && component.allSatisfy { $0.isASCII && $0.isNumber }
+                && (component == "0" || component.first != "0")
+        }
+    }
+
+    /// PS3.5 6.2 DA: YYYYMMDD, a real calendar day.
+    static func isValidDate(_ value: String) -> Bool {
+        guard value.count == 8, value.allSatisfy({ $0.isASCII && $0.isNumber }),
+            let year = Int(value.prefix(4)), let month = Int(value.dropFirst(4).prefix(2)),
+            let day = Int(value.suffix(2))
+        else { return false }
+        var components = DateComponents()
+        components.year = year
+        components.month = month
+        components.day = day
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard (1...12).contains(month), let date = calendar.date(from: components) else { return false }
+        return calendar.component(.day, from: date) == day && calendar.component(.month, from: date) == month
+    }
+
+    /// The same SOPInstanceUID twice in one submission: identical bytes (`duplicate-identical`,
+    /// info) or other content (`duplicate-conflict`, error). Ingest learns the same from the catalog.
+    func duplicateFindings() -> [Finding] {
+        var result: [Finding] = []
+        var firstBySOP: [String: SubmissionRecord.Instance] = [:]
+        for instance in instances {
+            guard let first = firstBySOP[instance.sopInstanceUID] else {
+                firstBySOP[instance.sopInstanceUID] = instance
+                continue
+            }
+            let identical = first.contentHash == instance.contentHash
+            result.append(
+                Finding(
+                    severity: identical ? .info : .error,
+                    code: identical ? "duplicate-identical" : "duplicate-conflict",
+                    message: identical
+                        ? "the same bytes as \(first.path)"
+                        : "the same SOPInstanceUID as \(first.path) with other content",
+                    path: instance.path, uid: instance.sopInstanceUID))
+        }
+        return result
     }
 
     /// Checks each DICOMDIR against the disc: missing files, references leaving the disc, links,

@@ -12,7 +12,8 @@ struct IntakeCommand: AsyncParsableCommand {
             Exit codes: 0 success, 1 the data has errors, 2 usage or environment error.
             """,
         subcommands: [
-            Inspect.self, Ingest.self, Query.self, Show.self, Queue.self, Quarantine.self, Stats.self, Watch.self,
+            Inspect.self, Validate.self, Ingest.self, Query.self, Show.self, Queue.self, Quarantine.self, Stats.self,
+            Watch.self,
         ]
     )
 

@@ -1,0 +1,72 @@
+import DICOM
+import Foundation
+import StudyCatalog
+
+/// `intake validate`: the rules `ingest` applies (one engine, `SubmissionAssembly`), run over a
+/// folder without a catalog, a store or any write: the files are only read.
+public struct Validator: Sendable {
+    let reader = DICOMReader()
+
+    public init() {}
+
+    /// Checks the folder at `path` as one submission.
+    public func validate(
+        path given: String, maxConcurrentReads: Int = DICOMReader.processorCount
+    ) async throws(IntakeError) -> ValidationReport {
+        var path = given
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        var status = stat()
+        guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else {
+            throw IntakeError.unreadableDrop("not a folder (symbolic links are not followed): \(path)")
+        }
+        let scan: MediaScan
+        do throws(DICOMReadError) {
+            scan = try MediaScan(root: path)
+        } catch {
+            throw IntakeError.unreadableDrop(error.description)
+        }
+        var kept: [Ingester.StoredFile] = []
+        for entry in scan.regularFiles {
+            // A file that cannot be read is the reader's finding below, not a reason to stop.
+            let hashed = try? ContentHasher.hash(fileAt: scan.path(of: entry.relativePath))
+            kept.append(
+                Ingester.StoredFile(
+                    relativePath: entry.relativePath, size: hashed?.size ?? Int64(entry.size),
+                    contentHash: hashed?.hash ?? "unreadable:" + entry.relativePath))
+        }
+        let headers = await reader.readHeaders(
+            at: kept.map { scan.path(of: $0.relativePath) }, maxConcurrentReads: maxConcurrentReads)
+        var assembly = SubmissionAssembly(id: "validate", note: nil)
+        for (file, header) in zip(kept, headers) {
+            assembly.add(file: file, header: header)
+        }
+        assembly.checkDirectories(of: scan, reader: reader)
+        let record = assembly.record(receivedAt: Date(), source: path, priority: .routine)
+        let receipt = assembly.receipt(record: record, catalogFindings: assembly.duplicateFindings(), storedAt: path)
+        return ValidationReport(path: path, receipt: receipt)
+    }
+}
+
+/// One folder's validation: `path`, `status` (valid or invalid), `counts`, `findings`.
+public struct ValidationReport: Sendable, Encodable {
+    public struct Counts: Sendable, Encodable, Equatable {
+        public var files, dicom, nonDicom, patients, studies, series, instances: Int
+    }
+
+    public var path: String
+    public var status: String
+    public var counts: Counts
+    public var findings: [Receipt.Finding]
+
+    init(path: String, receipt: Receipt) {
+        self.path = path
+        let counts = receipt.counts
+        self.counts = Counts(
+            files: counts.files, dicom: counts.dicom, nonDicom: counts.nonDicom, patients: counts.patients,
+            studies: counts.studies, series: counts.series, instances: counts.instances)
+        findings = receipt.findings
+        status = receipt.hasErrors ? "invalid" : "valid"
+    }
+
+    public var hasErrors: Bool { status == "invalid" }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Intake
+
+extension IntakeCommand {
+    /// `intake validate PATH…`: the intake's rules as a batch check; reads only.
+    struct Validate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check submission folders with the intake's rules, writing nothing anywhere.",
+            discussion: "Exits 0 when no finding is an error, 1 when one is, 2 when a PATH cannot be read."
+        )
+
+        @OptionGroup var logging: LoggingOptions
+        @Option(help: "Output format: text or json.") var format: ReportFormat = .text
+        @Argument(help: "Submission folders.") var paths: [String]
+
+        func run() async throws {
+            logging.bootstrap()
+            var reports: [ValidationReport] = []
+            for path in paths {
+                reports.append(try await Validator().validate(path: path))
+            }
+            switch format {
+            case .json: try printJSON(reports)
+            case .text: print(reports.map(\.text).joined(separator: "\n"))
+            }
+            if reports.contains(where: \.hasErrors) { throw ExitCode(1) }
+        }
+    }
+}
+
+extension ValidationReport {
+    /// A summary line, then the findings grouped by severity.
+    var text: String {
+        var lines = [
+            "\(path): \(status) — \(counts.files) files (\(counts.dicom) DICOM), \(counts.patients) patients, "
+                + "\(counts.studies) studies, \(counts.series) series, \(counts.instances) instances"
+        ]
+        for severity in ["error", "warning", "info"] {
+            let group = findings.filter { $0.severity == severity }
+            guard !group.isEmpty else { continue }
+            lines.append("  \(severity)s:")
+            lines += group.map { "    \($0.code)\($0.path.map { " \($0):" } ?? "") \($0.message)" }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
