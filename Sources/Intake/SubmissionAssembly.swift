@@ -9,6 +9,14 @@ struct SubmissionAssembly {
     let id: String
     let note: String?
     let form: SubmissionForm?
+    /// Which rule set applies beyond the always-on checks.
+    var rules: RuleSet = .spineReview
+
+    /// `--rules`: `spine-review` adds the review-readiness checks of a cervical-spine second opinion.
+    enum RuleSet: String, Sendable {
+        case spineReview = "spine-review"
+        case none
+    }
     private(set) var files: [SubmissionRecord.File] = []
     private(set) var findings: [Finding] = []
     private var instances: [SubmissionRecord.Instance] = []
@@ -22,6 +30,19 @@ struct SubmissionAssembly {
     private var patients: [CatalogPatient] = []
     private var attachments: [String] = []
     private var dicomPaths: Set<String> = []
+    /// Per series, what the completeness rules look at: number, position, orientation, frames.
+    private var seriesSlices: [String: [Slice]] = [:]
+    /// Per study, each distinct (keyword, value) its instances carry for patient and study attributes.
+    private var studyValues: [String: [String: Set<String>]] = [:]
+    /// Per series, IMAGE records in the DICOMDIR (by their SeriesInstanceUID parent record).
+    private var listedPerSeries: [String: Int] = [:]
+
+    struct Slice {
+        var instanceNumber: Int?
+        var position: [Double]?
+        var orientation: [Double]?
+        var frames: Int
+    }
 
     init(id: String, note: String?, form: SubmissionForm? = nil, findings: [Finding] = []) {
         self.id = id
@@ -103,6 +124,19 @@ struct SubmissionAssembly {
             header.instance.imageComments,
         ].compactMap { $0 }
         seriesTexts[series, default: []].formUnion(texts)
+        seriesSlices[series, default: []].append(
+            Slice(
+                instanceNumber: header.instance.instanceNumber, position: header.instance.imagePositionPatient,
+                orientation: header.series.imageOrientationPatient, frames: header.instance.numberOfFrames ?? 1))
+        let identity: [(String, String?)] = [
+            ("PatientID", header.patient.patientID),
+            ("PatientName", header.patient.patientName.map { NameKey.make($0.dicomString) }),
+            ("PatientBirthDate", header.patient.patientBirthDate), ("StudyDate", header.study.studyDate),
+            ("AccessionNumber", header.study.accessionNumber),
+        ]
+        for (keyword, value) in identity {
+            studyValues[study, default: [:]][keyword, default: []].insert(value ?? "")
+        }
         let patient = CatalogPatient(
             patientID: header.patient.patientID, issuerOfPatientID: header.patient.issuerOfPatientID,
             patientName: header.patient.patientName?.dicomString, patientBirthDate: header.patient.patientBirthDate,
@@ -222,6 +256,11 @@ struct SubmissionAssembly {
                 findings.append(
                     Finding(severity: .warning, code: "dicomdir-structure", message: problem, path: dicomdir))
             }
+            for series in directory.allRecords where series.recordType == "SERIES" {
+                if let uid = series.seriesInstanceUID {
+                    listedPerSeries[uid, default: 0] += series.children.filter { $0.referencedFileID != nil }.count
+                }
+            }
             for record in directory.allRecords {
                 guard let fileID = record.referencedFileID else { continue }
                 let written = fileID.joined(separator: "\\")
@@ -306,9 +345,134 @@ struct SubmissionAssembly {
             note: note, priority: priority, levelsOfConcern: noteLevels.levels.map(\.description),
             studies: quarantined ? [] : studies, series: quarantined ? [] : series,
             instances: quarantined ? [] : instances, files: files,
-            findings: findings + identityFindings() + (quarantineReason.map { [$0] } ?? []))
+            findings: findings + identityFindings() + consistencyFindings() + completenessFindings()
+                + readinessFindings() + (quarantineReason.map { [$0] } ?? []))
         record.requester = form?.requester
         return record
+    }
+
+    /// `study-attribute-conflict`: instances of one study that disagree on who or when. Names the
+    /// keywords only, never the values.
+    private func consistencyFindings() -> [Finding] {
+        studyOrder.compactMap { study in
+            let disagreeing = (studyValues[study] ?? [:]).filter { $0.value.count > 1 }.keys.sorted()
+            guard !disagreeing.isEmpty else { return nil }
+            return Finding(
+                severity: .warning, code: "study-attribute-conflict",
+                message: "instances of one study disagree on \(disagreeing.joined(separator: ", "))", uid: study)
+        }
+    }
+
+    /// `series-gap` (missing InstanceNumbers, or slices spaced irregularly along the slice normal)
+    /// and `series-count-mismatch` (the DICOMDIR lists another number of images than arrived).
+    private func completenessFindings() -> [Finding] {
+        var result: [Finding] = []
+        for series in seriesOrder {
+            let slices = seriesSlices[series] ?? []
+            let numbers = Set(slices.compactMap(\.instanceNumber)).sorted()
+            if let first = numbers.first, let last = numbers.last, last - first + 1 > numbers.count,
+                last - first < 100_000
+            {
+                let missing = Set(first...last).subtracting(numbers).sorted()
+                let shown =
+                    missing.prefix(5).map(String.init).joined(separator: ", ") + (missing.count > 5 ? ", …" : "")
+                result.append(
+                    Finding(
+                        severity: .warning, code: "series-gap",
+                        message: "InstanceNumber \(shown) missing (\(missing.count) of \(last - first + 1))",
+                        uid: series))
+            }
+            if let spacing = Self.irregularSpacing(slices) {
+                result.append(Finding(severity: .warning, code: "series-gap", message: spacing, uid: series))
+            }
+            if let listed = listedPerSeries[series], listed != slices.count {
+                result.append(
+                    Finding(
+                        severity: .warning, code: "series-count-mismatch",
+                        message: "the DICOMDIR lists \(listed) images, \(slices.count) files arrived", uid: series))
+            }
+        }
+        return result
+    }
+
+    /// A description of the largest jump between neighbouring slices when it is over 1.5 times the
+    /// usual spacing; nil for regular stacks, multi-frame images and series of fewer than 3 slices.
+    static func irregularSpacing(_ slices: [Slice]) -> String? {
+        guard slices.count >= 3, slices.allSatisfy({ $0.frames == 1 }),
+            let orientation = slices.first?.orientation, orientation.count == 6
+        else { return nil }
+        let normal = [
+            orientation[1] * orientation[5] - orientation[2] * orientation[4],
+            orientation[2] * orientation[3] - orientation[0] * orientation[5],
+            orientation[0] * orientation[4] - orientation[1] * orientation[3],
+        ]
+        let distances = slices.compactMap { slice in
+            slice.position.map { position in zip(position, normal).map(*).reduce(0, +) }
+        }.sorted()
+        guard distances.count == slices.count else { return nil }
+        let gaps = zip(distances.dropFirst(), distances).map { $0 - $1 }.filter { $0 > 0.01 }
+        guard gaps.count >= 2 else { return nil }
+        let usual = gaps.sorted()[gaps.count / 2]
+        guard let widest = gaps.max(), widest > 1.5 * usual else { return nil }
+        return String(format: "slices are %.1f mm apart where the series is spaced %.1f mm", widest, usual)
+    }
+
+    /// `review-readiness`: what a cervical-spine second opinion needs and the disc lacks, phrased so
+    /// staff can forward it to the patient. Met by an MR with a sagittal and an axial T2-weighted
+    /// series, or a CT with a bone kernel and a sagittal reformat.
+    private func readinessFindings() -> [Finding] {
+        guard rules == .spineReview, !instances.isEmpty else { return [] }
+        let headers = seriesOrder.compactMap { seriesHeaders[$0] }
+        let cervical =
+            headers.contains { header in
+                let texts = [
+                    header.series.seriesDescription, header.series.protocolName, header.series.bodyPartExamined,
+                    header.study.studyDescription,
+                ].compactMap { $0 }
+                return SpinalLevelMentions(texts: texts).regions.contains(.cervical)
+            } || SpinalLevelMentions(text: note ?? "").regions.contains(.cervical)
+        guard cervical else { return [] }
+        let mr = headers.filter { $0.series.modality == "MR" }
+        let ct = headers.filter { $0.series.modality == "CT" }
+        let t2 = mr.filter(Self.isT2Weighted)
+        let mrMissing = [
+            t2.contains { $0.series.plane == .sagittal }
+                ? nil : "No sagittal T2-weighted MRI of the cervical spine was found on this disc",
+            t2.contains { $0.series.plane == .axial }
+                ? nil : "No axial T2-weighted MRI of the cervical spine was found on this disc",
+        ].compactMap { $0 }
+        let bone = ct.filter(Self.hasBoneKernel)
+        let ctMissing = [
+            bone.isEmpty ? "No CT of the cervical spine in a bone kernel was found on this disc" : nil,
+            bone.contains { $0.series.plane == .sagittal }
+                ? nil : "No sagittal CT reformat of the cervical spine in a bone kernel was found on this disc",
+        ].compactMap { $0 }
+        if (!mr.isEmpty && mrMissing.isEmpty) || (!ct.isEmpty && ctMissing.isEmpty) { return [] }
+        let missing = ct.isEmpty ? mrMissing : mr.isEmpty ? ctMissing : mrMissing + ctMissing
+        return missing.map { Finding(severity: .warning, code: "review-readiness", message: $0) }
+    }
+
+    /// T2 from the description (`T2`, `T2W`, not `T2*`), else from timing: TR ≥ 2000 ms and TE ≥ 60 ms.
+    static func isT2Weighted(_ header: DICOMHeader) -> Bool {
+        let text = [header.series.seriesDescription, header.series.protocolName].compactMap { $0 }.joined(
+            separator: " "
+        )
+        .uppercased()
+        if text.contains("T2*") || text.contains("T2 *") { return false }
+        if text.range(of: #"(^|[^A-Z0-9])T2(W|[^A-Z0-9*]|$)"#, options: .regularExpression) != nil { return true }
+        if text.range(of: #"(^|[^A-Z0-9])T1(W|[^A-Z0-9]|$)"#, options: .regularExpression) != nil { return false }
+        guard let tr = header.series.repetitionTime, let te = header.series.echoTime else { return false }
+        return tr >= 2000 && te >= 60
+    }
+
+    /// A bone reconstruction kernel (BONE, BONEPLUS, Siemens B/Br 60 and sharper, Toshiba/Canon FC30
+    /// and sharper), or BONE in the description.
+    static func hasBoneKernel(_ header: DICOMHeader) -> Bool {
+        let kernel = (header.series.convolutionKernel ?? []).joined(separator: " ").uppercased()
+        let description = (header.series.seriesDescription ?? "").uppercased()
+        if kernel.contains("BONE") || description.contains("BONE") { return true }
+        let sharpKernel = #"(^|\s)(BR?[6-9][0-9]|FC[3-9][0-9])([SF]?)(\s|$)"#
+        return kernel.range(of: sharpKernel, options: .regularExpression) != nil
     }
 
     /// `multiple-patients`, `identity-conflict` and `empty-submission`.

@@ -6,8 +6,12 @@ import StudyCatalog
 /// folder without a catalog, a store or any write: the files are only read.
 public struct Validator: Sendable {
     let reader = DICOMReader()
+    let rules: SubmissionAssembly.RuleSet
 
-    public init() {}
+    /// - Parameter spineReview: add the review-readiness checks of a cervical-spine second opinion.
+    public init(spineReview: Bool = true) {
+        rules = spineReview ? .spineReview : .none
+    }
 
     /// Checks the folder at `path` as one submission.
     public func validate(
@@ -37,6 +41,7 @@ public struct Validator: Sendable {
         let headers = await reader.readHeaders(
             at: kept.map { scan.path(of: $0.relativePath) }, maxConcurrentReads: maxConcurrentReads)
         var assembly = SubmissionAssembly(id: "validate", note: nil)
+        assembly.rules = rules
         for (file, header) in zip(kept, headers) {
             assembly.add(file: file, header: header)
         }

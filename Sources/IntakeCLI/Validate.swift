@@ -12,13 +12,20 @@ extension IntakeCommand {
 
         @OptionGroup var logging: LoggingOptions
         @Option(help: "Output format: text or json.") var format: ReportFormat = .text
+        @Option(help: "spine-review (default: also checks what a cervical-spine second opinion needs) or none.")
+        var rules: RuleChoice = .spineReview
+
+        enum RuleChoice: String, ExpressibleByArgument, CaseIterable {
+            case spineReview = "spine-review"
+            case none
+        }
         @Argument(help: "Submission folders.") var paths: [String]
 
         func run() async throws {
             logging.bootstrap()
             var reports: [ValidationReport] = []
             for path in paths {
-                reports.append(try await Validator().validate(path: path))
+                reports.append(try await Validator(spineReview: rules == .spineReview).validate(path: path))
             }
             switch format {
             case .json: try printJSON(reports)

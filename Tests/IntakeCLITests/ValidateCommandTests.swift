@@ -51,7 +51,7 @@ struct ValidateCommandTests {
         #expect(
             codes == [
                 "truncated", "dicomdir-missing-file", "path-escape", "symlink-skipped", "dicomdir-unlisted-file",
-                "duplicate-conflict",
+                "duplicate-conflict", "series-count-mismatch", "review-readiness",
             ])
     }
 
@@ -69,5 +69,63 @@ struct ValidateCommandTests {
         let outcome = try IntakeProcess.run(["validate", IntakeProcess.sampleStudies + "/CHARSETS/UTF8.dcm"])
         #expect(outcome.status == 2)
         #expect(outcome.standardError.split(separator: "\n").count == 1)
+    }
+
+    /// Runs `intake validate --format json` and returns the findings' codes and messages.
+    private func findings(_ arguments: [String]) throws -> (status: Int32, codes: [String], messages: [String]) {
+        let outcome = try IntakeProcess.run(["validate", "--format", "json"] + arguments)
+        let report = try #require(
+            (try JSONSerialization.jsonObject(with: outcome.standardOutput) as? [[String: Any]])?.first)
+        let findings = report["findings"] as? [[String: Any]] ?? []
+        return (
+            outcome.status, findings.compactMap { $0["code"] as? String },
+            findings.compactMap { $0["message"] as? String }
+        )
+    }
+
+    @Test("A missing slice is a series gap, in numbers and in spacing, and a DICOMDIR count mismatch")
+    func seriesGap() throws {
+        let root = NSTemporaryDirectory() + "studyintake-gap-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.copyItem(atPath: IntakeProcess.sampleStudies + "/CSPINE_MR", toPath: root)
+        try FileManager.default.removeItem(atPath: root + "/DICOM/ST000001/SE000003/IM000009")
+        let result = try findings(["--rules", "none", root])
+        #expect(result.codes.filter { $0 == "series-gap" }.count == 2)
+        #expect(result.messages.contains("InstanceNumber 9 missing (1 of 18)"))
+        #expect(result.messages.contains("slices are 8.0 mm apart where the series is spaced 4.0 mm"))
+        #expect(result.codes.contains("series-count-mismatch"))
+        #expect(result.codes.contains("dicomdir-missing-file"))
+        #expect(result.status == 1)
+    }
+
+    @Test("Instances of one study that disagree on its attributes are flagged, by keyword only")
+    func studyAttributeConflict() throws {
+        let root = NSTemporaryDirectory() + "studyintake-conflict-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.copyItem(atPath: IntakeProcess.sampleStudies + "/CSPINE_CT", toPath: root)
+        let file = root + "/IMAGES/SOFT_001.dcm"
+        var data = try #require(FileManager.default.contents(atPath: file))
+        let accession = try #require(data.range(of: Data("CT0302-17".utf8)))
+        data.replaceSubrange(accession, with: Data("CT0302-99".utf8))
+        try data.write(to: URL(fileURLWithPath: file))
+        let result = try findings(["--rules", "none", root])
+        #expect(result.codes == ["study-attribute-conflict"])
+        #expect(result.messages == ["instances of one study disagree on AccessionNumber"])
+    }
+
+    @Test("Review readiness: a cervical disc without an axial T2 is told so; --rules none skips it")
+    func reviewReadiness() throws {
+        let root = NSTemporaryDirectory() + "studyintake-ready-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.copyItem(atPath: IntakeProcess.sampleStudies + "/CSPINE_MR", toPath: root)
+        try FileManager.default.removeItem(atPath: root + "/DICOM/ST000001/SE000003")
+        try FileManager.default.removeItem(atPath: root + "/DICOMDIR")
+        let result = try findings([root])
+        #expect(result.codes == ["review-readiness"])
+        #expect(result.messages == ["No axial T2-weighted MRI of the cervical spine was found on this disc"])
+        #expect(result.status == 0)
+        #expect(try findings(["--rules", "none", root]).codes.isEmpty)
+        // The CT disc has a bone kernel and a sagittal reformat: ready.
+        #expect(try findings([IntakeProcess.sampleStudies + "/CSPINE_CT"]).codes.isEmpty)
     }
 }
