@@ -65,6 +65,10 @@ struct SubmissionAssembly {
             case .notDICOM:
                 role = FileRole.ofNonDICOM(named: path)
                 if role == .document { attachments.append(path) }
+                findings.append(
+                    Finding(
+                        severity: .info, code: "not-dicom", message: "kept as \(role.rawValue), never opened",
+                        path: path))
             case .truncated:
                 role = .other
                 findings.append(Finding(severity: .error, code: "truncated", message: error.summary, path: path))

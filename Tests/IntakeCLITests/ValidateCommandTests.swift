@@ -51,7 +51,7 @@ struct ValidateCommandTests {
         #expect(
             codes == [
                 "truncated", "dicomdir-missing-file", "path-escape", "symlink-skipped", "dicomdir-unlisted-file",
-                "duplicate-conflict", "series-count-mismatch", "review-readiness",
+                "duplicate-conflict", "series-count-mismatch", "review-readiness", "not-dicom",
             ])
     }
 
@@ -127,5 +127,27 @@ struct ValidateCommandTests {
         #expect(try findings(["--rules", "none", root]).codes.isEmpty)
         // The CT disc has a bone kernel and a sagittal reformat: ready.
         #expect(try findings([IntakeProcess.sampleStudies + "/CSPINE_CT"]).codes.isEmpty)
+    }
+
+    @Test("Missing attributes, invalid UIDs and invalid dates are warnings")
+    func valueRules() throws {
+        let root = NSTemporaryDirectory() + "studyintake-values-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.copyItem(atPath: IntakeProcess.sampleStudies + "/CSPINE_CT", toPath: root)
+        let file = root + "/IMAGES/SCOUT"
+        var data = try #require(FileManager.default.contents(atPath: file))
+        // (0010,0020) PatientID becomes a private (0011,0020): the PatientID is gone.
+        let patientID = try #require(data.range(of: Data([0x10, 0x00, 0x20, 0x00, 0x4C, 0x4F])))
+        data[patientID.lowerBound] = 0x11
+        // StudyDate 20240302 becomes month 13 (the acquisition date too: same bytes, first one only).
+        let date = try #require(data.range(of: Data("20240302".utf8)))
+        data.replaceSubrange(date, with: Data("20241302".utf8))
+        try data.write(to: URL(fileURLWithPath: file))
+        let result = try findings(["--rules", "none", root])
+        #expect(result.status == 0)
+        #expect(result.messages.contains("no PatientID"))
+        #expect(result.messages.contains("StudyDate is not a DICOM date (YYYYMMDD)"))
+        #expect(Set(result.codes).isSuperset(of: ["missing-attribute", "invalid-date", "study-attribute-conflict"]))
+        #expect(try findings(["--rules", "none", IntakeProcess.sampleStudies + "/CSPINE_CT"]).codes.isEmpty)
     }
 }
