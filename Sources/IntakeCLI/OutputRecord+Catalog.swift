@@ -2,12 +2,13 @@ import StudyCatalog
 
 extension OutputRecord {
     /// A study under the contract's keys (QIDO-RS keywords plus ours).
-    init(study: StudySummary) {
+    /// With `redacted`, the name is given as initials and the birth date left out.
+    init(study: StudySummary, redacted: Bool = false) {
         self.init(fields: [
             ("StudyInstanceUID", .text(study.studyInstanceUID)),
             ("PatientID", study.patientID.map(Value.text)),
-            ("PatientName", study.patientName.map(Value.text)),
-            ("PatientBirthDate", study.patientBirthDate.map(Value.text)),
+            ("PatientName", study.patientName.map { .text(redacted ? NameKey.initials($0) : $0) }),
+            ("PatientBirthDate", redacted ? nil : study.patientBirthDate.map(Value.text)),
             ("PatientSex", study.patientSex.map(Value.text)),
             ("StudyDate", study.studyDate.map(Value.text)),
             ("StudyTime", study.studyTime.map(Value.text)),

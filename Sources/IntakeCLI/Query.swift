@@ -32,6 +32,7 @@ struct QueryOptions: ParsableArguments {
     @Option(help: "StudyInstanceUID.") var studyUid: String?
     @Option(help: "Submission id.") var submission: String?
     @Option(help: "At most this many rows.") var limit: Int?
+    @Flag(help: "Print patient names as initials and leave birth dates out.") var redact = false
 
     func validate() throws {
         if let studyDate, CatalogQuery.dateRange(studyDate) == nil {
@@ -73,7 +74,7 @@ extension IntakeCommand.Query {
 
         func run() async throws {
             let studies = try options.openCatalog().studies(matching: options.query)
-            let records = studies.map(OutputRecord.init(study:))
+            let records = studies.map { OutputRecord(study: $0, redacted: options.redact) }
             try options.format.print(
                 records,
                 tableColumns: [

@@ -16,6 +16,8 @@ extension IntakeCommand {
         @Option(help: "Output format: text or json.")
         var format: ReportFormat = .text
 
+        @Flag(help: "Print patient names as initials and leave birth dates out.") var redact = false
+
         @Argument(help: "A submission id, a StudyInstanceUID or an AccessionNumber.")
         var id: String
 
@@ -79,9 +81,10 @@ extension IntakeCommand {
         ) throws -> [(record: OutputRecord, lines: [String])] {
             try studies.map { study in
                 let series = try catalog.series(matching: CatalogQuery(studyInstanceUID: study.studyInstanceUID))
-                var record = OutputRecord(study: study)
+                var record = OutputRecord(study: study, redacted: redact)
                 record.fields.append(("series", .records(series.map(OutputRecord.init(series:)))))
-                let patient = "\(study.patientName ?? "(no name)") (\(study.patientID ?? "no PatientID"))"
+                let name = study.patientName.map { redact ? NameKey.initials($0) : $0 } ?? "(no name)"
+                let patient = "\(name) (\(study.patientID ?? "no PatientID"))"
                 var lines = [
                     "Study \(study.studyDate ?? "--------") \(study.studyDescription ?? "") [\(study.studyInstanceUID)]",
                     "  patient \(patient), submissions \(study.submissionIds.joined(separator: " "))",

@@ -20,4 +20,13 @@ public enum NameKey {
         let glob = make(pattern).replacingOccurrences(of: "[", with: "[[]")
         return glob.contains("^") ? [glob] : [glob, glob + "^*"]
     }
+
+    /// The initials of a name's alphabetic group, for `--redact`: `DOE^JANE` → `D.J.`,
+    /// `Yamada^Tarou=山田^太郎` → `Y.T.`.
+    public static func initials(_ dicomName: String) -> String {
+        let alphabetic = dicomName.split(separator: "=", omittingEmptySubsequences: false).first ?? ""
+        return alphabetic.split(separator: "^").compactMap { component in
+            component.trimmingCharacters(in: .whitespaces).first.map { "\($0)." }
+        }.joined()
+    }
 }

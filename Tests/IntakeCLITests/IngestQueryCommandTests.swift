@@ -67,6 +67,13 @@ struct IngestQueryCommandTests {
             (shownStudy["series"] as? [[String: Any]])?.map { $0["SeriesDescription"] as? String } == [
                 "SAG T1 C-SPINE", "SAG T2 C-SPINE", "AX T2 C3-C4",
             ])
+        let redacted = try IntakeProcess.run(["query", "studies", "--home", home.path, "--format", "json", "--redact"])
+        let redactedStudy = try #require(try json(redacted).first)
+        #expect(redactedStudy["PatientName"] as? String == "D.J.")
+        #expect(redactedStudy["PatientBirthDate"] == nil)
+        let redactedShow = try IntakeProcess.run(["show", "--home", home.path, "--redact", submissionId])
+        #expect(redactedShow.text.contains("patient D.J. (MR40511)"))
+        #expect(!redactedShow.text.contains("DOE"))
         let byAccession = try IntakeProcess.run(["show", "--home", home.path, "A20240415001"])
         #expect(byAccession.status == 0)
         #expect(byAccession.text.contains("Series 3 MR AX T2 C3-C4 (axial, 18 instances)  C3-C4"))
