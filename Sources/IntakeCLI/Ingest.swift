@@ -1,4 +1,5 @@
 import ArgumentParser
+import DICOM
 import Foundation
 import Intake
 import StudyCatalog
@@ -34,11 +35,15 @@ extension IntakeCommand {
         @Option(help: "Output format: text or json.")
         var format: ReportFormat = .text
 
+        @Option(help: "Headers read at once (default: the number of cores).")
+        var jobs: Int = DICOMReader.processorCount
+
         @Argument(help: "Disc folders, one submission each.")
         var paths: [String]
 
         func validate() throws {
             if note != nil && noteFile != nil { throw ValidationError("give --note or --note-file, not both") }
+            if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
             for path in paths where !FileManager.default.fileExists(atPath: path) && !isSymbolicLink(path) {
                 throw ValidationError("no such folder: \(path)")
             }
@@ -58,7 +63,7 @@ extension IntakeCommand {
             var unusablePaths = 0
             for path in paths {
                 let options = Ingester.Options(
-                    note: noteText, priority: priority, inPlace: inPlace,
+                    note: noteText, priority: priority, inPlace: inPlace, maxConcurrentReads: jobs,
                     progress: ProgressLine.forTerminal(label: path))
                 do {
                     receipts.append(try await Self.ingest(path, with: ingester, options: options))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DICOM
 import Foundation
 import Intake
 
@@ -19,13 +20,21 @@ extension IntakeCommand {
             case spineReview = "spine-review"
             case none
         }
+        @Option(help: "Headers read at once (default: the number of cores).")
+        var jobs: Int = DICOMReader.processorCount
         @Argument(help: "Submission folders.") var paths: [String]
+
+        func validate() throws {
+            if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        }
 
         func run() async throws {
             logging.bootstrap()
             var reports: [ValidationReport] = []
             for path in paths {
-                reports.append(try await Validator(spineReview: rules == .spineReview).validate(path: path))
+                reports.append(
+                    try await Validator(spineReview: rules == .spineReview).validate(
+                        path: path, maxConcurrentReads: jobs))
             }
             switch format {
             case .json: try printJSON(reports)

@@ -156,6 +156,8 @@ struct IngestQueryCommandTests {
             ["query", "series", "--level", "somewhere"],
             ["query", "studies"],
             ["ingest", "/nonexistent/disc"],
+            ["ingest", "--jobs", "0", "/tmp"],
+            ["validate", "--jobs", "0", "/tmp"],
         ])
     func usageErrors(arguments: [String]) throws {
         let home = Home()

@@ -18,7 +18,7 @@ struct ValidateCommandTests {
     @Test("A clean disc is valid, exit 0; the JSON has path, status, counts and findings")
     func cleanDisc() throws {
         let outcome = try IntakeProcess.run([
-            "validate", "--format", "json", IntakeProcess.sampleStudies + "/CSPINE_MR",
+            "validate", "--format", "json", "--jobs", "1", IntakeProcess.sampleStudies + "/CSPINE_MR",
         ])
         #expect(outcome.status == 0)
         let reports = try #require(try JSONSerialization.jsonObject(with: outcome.standardOutput) as? [[String: Any]])
