@@ -21,9 +21,7 @@ public struct MediaInspector: Sendable {
     public func inspect(paths: [String]) async -> [InspectionEntry] {
         var entries: [InspectionEntry] = []
         for given in paths {
-            // "disc/" would make lstat follow a symbolic link named "disc".
-            var path = given
-            while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+            let path = MediaScan.withoutTrailingSlashes(given)
             var status = stat()
             if lstat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR {
                 entries += await inspectFolder(path)

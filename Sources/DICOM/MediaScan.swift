@@ -102,6 +102,13 @@ public struct MediaScan: Sendable {
         return .missing
     }
 
+    /// `path` without trailing slashes: `disc/` would make lstat follow a symbolic link named `disc`.
+    public static func withoutTrailingSlashes(_ path: String) -> String {
+        var trimmed = path
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+        return trimmed
+    }
+
     /// The full path of an entry.
     public func path(of relativePath: String) -> String {
         root.hasSuffix("/") ? root + relativePath : root + "/" + relativePath

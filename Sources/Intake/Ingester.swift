@@ -73,20 +73,8 @@ public final class Ingester: Sendable {
 
     /// Ingests the folder at `drop`. The folder itself is never changed.
     public func ingest(drop given: String, options: Options = Options()) async throws(IntakeError) -> Receipt {
-        // "disc/" would make lstat follow a symbolic link named "disc".
-        var drop = given
-        while drop.count > 1 && drop.hasSuffix("/") { drop.removeLast() }
-        var status = stat()
-        guard lstat(drop, &status) == 0 else { throw IntakeError.unreadableDrop("no such folder: \(drop)") }
-        guard (status.st_mode & S_IFMT) == S_IFDIR else {
-            throw IntakeError.unreadableDrop("not a folder (symbolic links are not followed): \(drop)")
-        }
-        let scan: MediaScan
-        do throws(DICOMReadError) {
-            scan = try MediaScan(root: drop)
-        } catch {
-            throw IntakeError.unreadableDrop(error.description)
-        }
+        let scan = try MediaScan.drop(at: given)
+        let drop = scan.root
         let id = options.submissionID ?? Self.makeSubmissionID()
         let started = Date()
         let staging = home.storePath + "/.staging-" + id

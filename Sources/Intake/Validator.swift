@@ -17,18 +17,8 @@ public struct Validator: Sendable {
     public func validate(
         path given: String, maxConcurrentReads: Int = DICOMReader.processorCount
     ) async throws(IntakeError) -> ValidationReport {
-        var path = given
-        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
-        var status = stat()
-        guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else {
-            throw IntakeError.unreadableDrop("not a folder (symbolic links are not followed): \(path)")
-        }
-        let scan: MediaScan
-        do throws(DICOMReadError) {
-            scan = try MediaScan(root: path)
-        } catch {
-            throw IntakeError.unreadableDrop(error.description)
-        }
+        let scan = try MediaScan.drop(at: given)
+        let path = scan.root
         var kept: [Ingester.StoredFile] = []
         for entry in scan.regularFiles {
             // A file that cannot be read is the reader's finding below, not a reason to stop.
