@@ -204,20 +204,16 @@ struct SubmissionAssembly {
         }
     }
 
-    /// PS3.5 6.2 DA: YYYYMMDD, a real calendar day.
+    /// PS3.5 6.2 DA: YYYYMMDD, a real calendar day. Plain arithmetic: it runs for every date of every
+    /// file.
     static func isValidDate(_ value: String) -> Bool {
         guard value.count == 8, value.allSatisfy({ $0.isASCII && $0.isNumber }),
             let year = Int(value.prefix(4)), let month = Int(value.dropFirst(4).prefix(2)),
-            let day = Int(value.suffix(2))
+            let day = Int(value.suffix(2)), (1...12).contains(month)
         else { return false }
-        var components = DateComponents()
-        components.year = year
-        components.month = month
-        components.day = day
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard (1...12).contains(month), let date = calendar.date(from: components) else { return false }
-        return calendar.component(.day, from: date) == day && calendar.component(.month, from: date) == month
+        let isLeap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let lengths = [31, isLeap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        return (1...lengths[month - 1]).contains(day)
     }
 
     /// The same SOPInstanceUID twice in one submission: identical bytes (`duplicate-identical`,

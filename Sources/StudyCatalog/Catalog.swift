@@ -69,7 +69,7 @@ public final class Catalog: Sendable {
     }
 
     private static func insert(_ submission: SubmissionRecord, into db: Database) throws -> [SubmissionRecord.Finding] {
-        let timestamp = ISO8601DateFormatter().string(from: submission.receivedAt)
+        let timestamp = Self.timestamp(submission.receivedAt)
         try db.execute(
             sql: """
                 INSERT INTO submission (id, receivedAt, source, status, note, requester, priority, levelsOfConcern)

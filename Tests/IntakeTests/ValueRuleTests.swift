@@ -20,7 +20,8 @@ struct ValueRuleTests {
         "Dates",
         arguments: [
             ("20240415", true), ("20240229", true), ("20230229", false), ("20241301", false), ("2024-04-15", false),
-            ("20240400", false), ("19000101", true), ("2024041", false),
+            ("20240400", false), ("19000101", true), ("2024041", false), ("19000229", false), ("20000229", true),
+            ("20240431", false),
         ])
     func date(value: String, valid: Bool) {
         #expect(SubmissionAssembly.isValidDate(value) == valid)
