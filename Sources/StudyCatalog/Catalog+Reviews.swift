@@ -62,32 +62,32 @@ extension Catalog {
 
     /// Puts a claimed review back in the queue.
     public func releaseReview(_ submissionId: String, at time: Date = Date()) throws(CatalogError) -> ReviewSummary {
-        try changeReview(context: "releasing review \(submissionId)") { db in
-            let reviewer = try String.fetchOne(
-                db, sql: "SELECT reviewer FROM review WHERE submissionId = ?", arguments: [submissionId])
-            try db.execute(
-                sql:
-                    "UPDATE review SET status = 'queued', reviewer = NULL, claimedAt = NULL WHERE submissionId = ? AND status = 'claimed'",
-                arguments: [submissionId])
-            try Self.requireChange(db, id: submissionId, expected: "claimed")
-            try Self.audit(db, actor: reviewer ?? "intake", action: "review-released", subject: submissionId, at: time)
-            return submissionId
-        }
+        try changeClaimedReview(
+            submissionId, action: "review-released", at: time,
+            set: "status = 'queued', reviewer = NULL, claimedAt = NULL", arguments: [])
     }
 
     /// Marks a claimed review done, with its outcome.
     public func completeReview(_ submissionId: String, outcome: String?, at time: Date = Date()) throws(CatalogError)
         -> ReviewSummary
     {
-        try changeReview(context: "completing review \(submissionId)") { db in
+        try changeClaimedReview(
+            submissionId, action: "review-completed", at: time, set: "status = 'done', completedAt = ?, outcome = ?",
+            arguments: [Self.timestamp(time), outcome])
+    }
+
+    /// Applies `set` to a review that is claimed, audited as its reviewer's `action`.
+    private func changeClaimedReview(
+        _ submissionId: String, action: String, at time: Date, set assignments: String, arguments: StatementArguments
+    ) throws(CatalogError) -> ReviewSummary {
+        try changeReview(context: "\(action) for \(submissionId)") { db in
             let reviewer = try String.fetchOne(
                 db, sql: "SELECT reviewer FROM review WHERE submissionId = ?", arguments: [submissionId])
             try db.execute(
-                sql:
-                    "UPDATE review SET status = 'done', completedAt = ?, outcome = ? WHERE submissionId = ? AND status = 'claimed'",
-                arguments: [Self.timestamp(time), outcome, submissionId])
+                sql: "UPDATE review SET \(assignments) WHERE submissionId = ? AND status = 'claimed'",
+                arguments: arguments + [submissionId])
             try Self.requireChange(db, id: submissionId, expected: "claimed")
-            try Self.audit(db, actor: reviewer ?? "intake", action: "review-completed", subject: submissionId, at: time)
+            try Self.audit(db, actor: reviewer ?? "intake", action: action, subject: submissionId, at: time)
             return submissionId
         }
     }
