@@ -29,6 +29,7 @@ let package = Package(
             name: "DICOM",
             dependencies: [
                 "CDCMTK",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -8,7 +8,6 @@
 #include <dcmtk/dcmdata/dcdirrec.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcistrma.h>
-#include <dcmtk/dcmdata/dcistrmf.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcsequen.h>
 #include <dcmtk/dcmdata/dcvr.h>
@@ -33,10 +32,6 @@ struct cdcmtk_error {
     std::string message;
 };
 
-struct cdcmtk_file {
-    DcmFileFormat format;
-    bool has_preamble = false;
-};
 
 namespace {
 
@@ -77,40 +72,98 @@ private:
     cdcmtk_log_handler handler_;
 };
 
-// DCMTK reads from a DcmProducer. This one reads from a file descriptor that we opened ourselves
-// (O_NOFOLLOW, checked to be a regular file, the first bytes already sniffed), so that each file is
-// opened and read once and errno reaches the caller. Reads go through one buffer with pread.
-class DescriptorProducer final : public DcmProducer {
+// The bytes of one file read so far, always a prefix [0, loaded) of it: DCMTK parses from memory,
+// each byte is read from the descriptor once, and the prefix up to where the parse stopped is what
+// the caller digests. Reading past `limit` bytes is refused (a header that large is a finding, and
+// an element that claims 4 GB never makes us read or allocate 4 GB).
+class FilePrefix {
 public:
-    DescriptorProducer(int fd, uint64_t size) : fd_(fd), size_(size), buffer_(kBufferSize) {}
+    FilePrefix(int fd, uint64_t size, uint64_t limit) : fd_(fd), size_(size), limit_(limit) {}
+    ~FilePrefix() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    FilePrefix(const FilePrefix &) = delete;
+    FilePrefix &operator=(const FilePrefix &) = delete;
 
-    OFBool good() const override { return status_.good(); }
-    OFCondition status() const override { return status_; }
-    OFBool eos() override { return position_ >= size_; }
+    uint64_t size() const { return size_; }
+    uint64_t loaded() const { return bytes_.size(); }
+    const unsigned char *data() const { return bytes_.data(); }
+    bool limitExceeded() const { return limitExceeded_; }
+    const OFCondition &status() const { return status_; }
+
+    // Makes [0, end) available (end clamped to the file), reading ahead in large steps. False when
+    // the limit or a read error stops it; `loaded()` then tells how far it got.
+    bool ensure(uint64_t end) {
+        if (end > size_) end = size_;
+        if (end <= bytes_.size()) return true;
+        if (end > limit_) {
+            limitExceeded_ = true;
+            return false;
+        }
+        uint64_t target = bytes_.size() * 2;
+        if (target < kFirstRead) target = kFirstRead;
+        if (target < end) target = end;
+        if (target > size_) target = size_;
+        if (target > limit_) target = limit_;
+        const uint64_t start = bytes_.size();
+        bytes_.resize(target);
+        uint64_t filled = start;
+        while (filled < target) {
+            const ssize_t got = ::pread(fd_, bytes_.data() + filled, target - filled, static_cast<off_t>(filled));
+            if (got > 0) {
+                filled += static_cast<uint64_t>(got);
+                continue;
+            }
+            if (got < 0 && errno == EINTR) continue;
+            // The file shrank or the device failed under us: what we have is all there is.
+            if (got < 0) status_ = makeOFCondition(OFM_dcmdata, 1, OF_error, std::strerror(errno));
+            size_ = filled;
+            break;
+        }
+        bytes_.resize(filled);
+        return end <= filled;
+    }
+
+private:
+    static constexpr uint64_t kFirstRead = 64 * 1024;
+    int fd_;
+    uint64_t size_;
+    uint64_t limit_;
+    std::vector<unsigned char> bytes_;
+    bool limitExceeded_ = false;
+    OFCondition status_ = EC_Normal;
+};
+
+// DCMTK reads from a DcmProducer; this one reads from a FilePrefix, from any offset. Skipping over a
+// value reads nothing: the bytes are read only if the parse goes on past them.
+class PrefixProducer final : public DcmProducer {
+public:
+    PrefixProducer(std::shared_ptr<FilePrefix> prefix, uint64_t position)
+        : prefix_(std::move(prefix)), position_(position) {}
+
+    OFBool good() const override { return status().good(); }
+    OFCondition status() const override {
+        if (prefix_->limitExceeded()) return EC_IllegalCall;
+        return prefix_->status();
+    }
+    OFBool eos() override { return position_ >= prefix_->size(); }
     offile_off_t avail() override {
-        return position_ >= size_ ? 0 : static_cast<offile_off_t>(size_ - position_);
+        return position_ >= prefix_->size() ? 0 : static_cast<offile_off_t>(prefix_->size() - position_);
     }
 
     offile_off_t read(void *destination, offile_off_t length) override {
-        if (!status_.good() || length <= 0) return 0;
-        auto *out = static_cast<unsigned char *>(destination);
-        offile_off_t copied = 0;
-        while (copied < length && position_ < size_) {
-            if (!bufferHolds(position_) && !fill()) break;
-            const uint64_t offsetInBuffer = position_ - bufferStart_;
-            const uint64_t available = bufferLength_ - offsetInBuffer;
-            const uint64_t wanted = static_cast<uint64_t>(length - copied);
-            const uint64_t chunk = available < wanted ? available : wanted;
-            std::memcpy(out + copied, buffer_.data() + offsetInBuffer, chunk);
-            copied += static_cast<offile_off_t>(chunk);
-            position_ += chunk;
-        }
-        return copied;
+        if (!good() || length <= 0) return 0;
+        prefix_->ensure(position_ + static_cast<uint64_t>(length));
+        const uint64_t available = prefix_->loaded() > position_ ? prefix_->loaded() - position_ : 0;
+        const uint64_t copied = static_cast<uint64_t>(length) < available ? length : available;
+        std::memcpy(destination, prefix_->data() + position_, copied);
+        position_ += copied;
+        return static_cast<offile_off_t>(copied);
     }
 
     offile_off_t skip(offile_off_t length) override {
-        if (!status_.good() || length <= 0) return 0;
-        const uint64_t remaining = position_ >= size_ ? 0 : size_ - position_;
+        if (!good() || length <= 0) return 0;
+        const uint64_t remaining = position_ >= prefix_->size() ? 0 : prefix_->size() - position_;
         const uint64_t skipped = static_cast<uint64_t>(length) < remaining ? length : remaining;
         position_ += skipped;
         return static_cast<offile_off_t>(skipped);
@@ -118,74 +171,48 @@ public:
 
     void putback(offile_off_t length) override {
         if (length <= 0) return;
-        if (static_cast<uint64_t>(length) > position_) {
-            status_ = EC_PutbackFailed;
-            return;
-        }
-        position_ -= static_cast<uint64_t>(length);
+        if (static_cast<uint64_t>(length) <= position_) position_ -= static_cast<uint64_t>(length);
     }
+
+    uint64_t position() const { return position_; }
 
 private:
-    static constexpr size_t kBufferSize = 32 * 1024;
-
-    bool bufferHolds(uint64_t offset) const {
-        return offset >= bufferStart_ && offset < bufferStart_ + bufferLength_;
-    }
-
-    bool fill() {
-        for (;;) {
-            const ssize_t got = ::pread(fd_, buffer_.data(), buffer_.size(), static_cast<off_t>(position_));
-            if (got > 0) {
-                bufferStart_ = position_;
-                bufferLength_ = static_cast<uint64_t>(got);
-                return true;
-            }
-            if (got < 0 && errno == EINTR) continue;
-            // The file shrank or the device failed under us: report it as the end of the stream.
-            if (got < 0) status_ = makeOFCondition(OFM_dcmdata, 1, OF_error, std::strerror(errno));
-            size_ = position_;
-            return false;
-        }
-    }
-
-    int fd_;
-    uint64_t size_;
-    std::vector<unsigned char> buffer_;
-    uint64_t bufferStart_ = 0;
-    uint64_t bufferLength_ = 0;
-    uint64_t position_ = 0;
-    OFCondition status_ = EC_Normal;
+    std::shared_ptr<FilePrefix> prefix_;
+    uint64_t position_;
 };
 
-// A DcmInputStream over a DescriptorProducer. Values larger than maxReadLength are loaded later
-// through newFactory(), which reopens the file by name at the right offset, as DcmInputFileStream
-// does.
-class DescriptorInputStream final : public DcmInputStream {
+class PrefixInputStream;
+
+// Values longer than maxReadLength are loaded on demand through a factory. This one reads them from
+// the same prefix (never by reopening the path, which could by then name another file).
+class PrefixStreamFactory final : public DcmInputStreamFactory {
 public:
-    DescriptorInputStream(int fd, uint64_t size, const char *path)
-        : DcmInputStream(&producer_), producer_(fd, size), path_(path) {}
+    PrefixStreamFactory(std::shared_ptr<FilePrefix> prefix, uint64_t position)
+        : prefix_(std::move(prefix)), position_(position) {}
+    DcmInputStream *create() const override;
+    DcmInputStreamFactory *clone() const override { return new PrefixStreamFactory(prefix_, position_); }
+    DcmInputStreamFactoryType ident() const override { return DFT_DcmInputTempFileStreamFactory; }
+
+private:
+    std::shared_ptr<FilePrefix> prefix_;
+    uint64_t position_;
+};
+
+class PrefixInputStream final : public DcmInputStream {
+public:
+    PrefixInputStream(std::shared_ptr<FilePrefix> prefix, uint64_t position)
+        : DcmInputStream(&producer_), producer_(prefix, position), prefix_(std::move(prefix)) {}
     DcmInputStreamFactory *newFactory() const override {
-        return new DcmInputFileStreamFactory(OFFilename(path_.c_str()), tell());
+        return new PrefixStreamFactory(prefix_, producer_.position());
     }
+    uint64_t position() const { return producer_.position(); }
 
 private:
-    DescriptorProducer producer_;
-    std::string path_;
+    PrefixProducer producer_;
+    std::shared_ptr<FilePrefix> prefix_;
 };
 
-class Descriptor {
-public:
-    explicit Descriptor(int fd) : fd_(fd) {}
-    ~Descriptor() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Descriptor(const Descriptor &) = delete;
-    Descriptor &operator=(const Descriptor &) = delete;
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
+DcmInputStream *PrefixStreamFactory::create() const { return new PrefixInputStream(prefix_, position_); }
 
 cdcmtk_error_code code_for_errno(int error) {
     switch (error) {
@@ -226,6 +253,27 @@ bool read_number(DcmElement *element, OFCondition (DcmElement::*getter)(Value &,
     return true;
 }
 
+// Values longer than this are not copied out of the prefix while parsing; they are loaded from it
+// only if asked for (DCMTK's maxReadLength).
+constexpr Uint32 kMaxLoadedValueLength = 64 * 1024;
+
+// How deep sequences nest below `item` (0: none), counting no further than `cap`.
+unsigned sequence_depth(DcmItem *item, unsigned cap) {
+    unsigned deepest = 0;
+    for (unsigned long index = 0; index < item->card() && deepest < cap; ++index) {
+        DcmElement *element = item->getElement(index);
+        if (element == nullptr || element->ident() != EVR_SQ) continue;
+        auto *sequence = static_cast<DcmSequenceOfItems *>(element);
+        for (unsigned long itemIndex = 0; itemIndex < sequence->card() && deepest < cap; ++itemIndex) {
+            DcmItem *child = sequence->getItem(itemIndex);
+            if (child == nullptr) continue;
+            const unsigned depth = 1 + (cap > 1 ? sequence_depth(child, cap - 1) : 0);
+            if (depth > deepest) deepest = depth;
+        }
+    }
+    return deepest;
+}
+
 std::once_flag initialize_once;
 bool initialized_ok = false;
 std::string initialize_failure;
@@ -256,6 +304,61 @@ void initialize_dcmtk(cdcmtk_log_handler handler) {
 
 } // namespace
 
+struct cdcmtk_file {
+    std::unique_ptr<DcmFileFormat> format;
+    std::shared_ptr<FilePrefix> prefix;
+    uint64_t parsed_until = 0;
+    bool has_preamble = false;
+};
+
+namespace {
+
+// Parses the dataset from the start of the file's prefix up to the first top-level element at or
+// after `stop_before` (everything for (FFFF,FFFF)), replacing an earlier parse of the same file.
+bool parse(cdcmtk_file &file, cdcmtk_tag stop_before, cdcmtk_read_limits limits, cdcmtk_error **error_out) {
+    auto format = std::make_unique<DcmFileFormat>();
+    PrefixInputStream stream(file.prefix, 0);
+    format->setReadMode(ERM_autoDetect);
+    format->transferInit();
+    const DcmTagKey stop(stop_before.group, stop_before.element);
+    const OFCondition condition = format->readUntilTag(stream, EXS_Unknown, EGL_noChange, kMaxLoadedValueLength,
+                                                       stop == DCM_UndefinedTagKey ? DCM_UndefinedTagKey : stop);
+    format->transferEnd();
+    if (file.prefix->limitExceeded()) {
+        set_error(error_out, CDCMTK_ERROR_LIMIT_EXCEEDED,
+                  "needs more than " + std::to_string(limits.max_bytes) + " bytes read before its pixel data");
+        return false;
+    }
+    if (!file.prefix->status().good()) {
+        set_error(error_out, CDCMTK_ERROR_UNREADABLE, file.prefix->status().text());
+        return false;
+    }
+    if (condition.bad()) {
+        // A stream that asks for more data (EC_StreamNotifyClient) has ended before an element was
+        // complete; so has one that stopped at its very end.
+        const bool ran_out = condition == EC_StreamNotifyClient || stream.eos();
+        set_error(error_out, ran_out ? CDCMTK_ERROR_TRUNCATED : CDCMTK_ERROR_MALFORMED,
+                  ran_out ? std::string("ends before its last element is complete (") + condition.text() + ")"
+                          : condition.text());
+        return false;
+    }
+    if (format->getDataset()->card() == 0) {
+        set_error(error_out, CDCMTK_ERROR_NOT_DICOM, "holds no DICOM dataset");
+        return false;
+    }
+    const unsigned depth = sequence_depth(format->getDataset(), limits.max_sequence_depth + 1);
+    if (depth > limits.max_sequence_depth) {
+        set_error(error_out, CDCMTK_ERROR_LIMIT_EXCEEDED,
+                  "has sequences nested more than " + std::to_string(limits.max_sequence_depth) + " deep");
+        return false;
+    }
+    file.format = std::move(format);
+    file.parsed_until = stream.position() < file.prefix->loaded() ? stream.position() : file.prefix->loaded();
+    return true;
+}
+
+} // namespace
+
 extern "C" {
 
 cdcmtk_error_code cdcmtk_error_get_code(const cdcmtk_error *error) { return error->code; }
@@ -279,68 +382,44 @@ bool cdcmtk_initialize(cdcmtk_log_handler handler, cdcmtk_error **error_out) {
     return false;
 }
 
-cdcmtk_file *cdcmtk_file_open(const char *path, cdcmtk_read_extent extent, uint32_t max_value_length,
+cdcmtk_file *cdcmtk_file_open(const char *path, cdcmtk_tag stop_before, cdcmtk_read_limits limits,
                               cdcmtk_error **error_out) {
     try {
-        Descriptor descriptor(::open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
-        if (descriptor.get() < 0) {
+        const int fd = ::open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0) {
             const int error = errno;
             set_error(error_out, code_for_errno(error),
                       error == ELOOP ? "is a symbolic link, not followed" : std::strerror(error));
             return nullptr;
         }
         struct stat status;
-        if (::fstat(descriptor.get(), &status) != 0) {
+        if (::fstat(fd, &status) != 0) {
             const int error = errno;
+            ::close(fd);
             set_error(error_out, code_for_errno(error), std::strerror(error));
             return nullptr;
         }
         if (!S_ISREG(status.st_mode)) {
+            ::close(fd);
             set_error(error_out, CDCMTK_ERROR_NOT_REGULAR_FILE, "is not a regular file");
             return nullptr;
         }
-        const uint64_t size = static_cast<uint64_t>(status.st_size);
-
-        unsigned char sniff[132];
-        ssize_t sniffed;
-        do {
-            sniffed = ::pread(descriptor.get(), sniff, sizeof sniff, 0);
-        } while (sniffed < 0 && errno == EINTR);
-        if (sniffed < 0) {
-            const int error = errno;
-            set_error(error_out, code_for_errno(error), std::strerror(error));
+        auto prefix = std::make_shared<FilePrefix>(fd, static_cast<uint64_t>(status.st_size), limits.max_bytes);
+        prefix->ensure(132);
+        if (!prefix->status().good()) {
+            set_error(error_out, CDCMTK_ERROR_UNREADABLE, prefix->status().text());
             return nullptr;
         }
-        const bool has_preamble = sniffed == 132 && std::memcmp(sniff + 128, "DICM", 4) == 0;
-        if (!has_preamble && !looks_like_raw_dataset(sniff, static_cast<size_t>(sniffed))) {
+        const bool has_preamble = prefix->loaded() >= 132 && std::memcmp(prefix->data() + 128, "DICM", 4) == 0;
+        if (!has_preamble && !looks_like_raw_dataset(prefix->data(), static_cast<size_t>(prefix->loaded()))) {
             set_error(error_out, CDCMTK_ERROR_NOT_DICOM,
                       "no DICM prefix after a preamble and no DICOM element at the start");
             return nullptr;
         }
-
         auto file = std::make_unique<cdcmtk_file>();
         file->has_preamble = has_preamble;
-        DescriptorInputStream stream(descriptor.get(), size, path);
-        file->format.setReadMode(ERM_autoDetect);
-        file->format.transferInit();
-        const OFCondition condition = file->format.readUntilTag(
-            stream, EXS_Unknown, EGL_noChange, max_value_length,
-            extent == CDCMTK_READ_HEADER ? DCM_PixelData : DCM_UndefinedTagKey);
-        file->format.transferEnd();
-        if (condition.bad()) {
-            // A file stream that asks for more data (EC_StreamNotifyClient) has ended before an
-            // element was complete; so has one that stopped at its very end.
-            const bool ran_out = condition == EC_StreamNotifyClient || stream.eos();
-            set_error(error_out, ran_out ? CDCMTK_ERROR_TRUNCATED : CDCMTK_ERROR_MALFORMED,
-                      ran_out ? std::string("ends before its last element is complete (") +
-                                    condition.text() + ")"
-                              : condition.text());
-            return nullptr;
-        }
-        if (file->format.getDataset()->card() == 0) {
-            set_error(error_out, CDCMTK_ERROR_NOT_DICOM, "holds no DICOM dataset");
-            return nullptr;
-        }
+        file->prefix = std::move(prefix);
+        if (!parse(*file, stop_before, limits, error_out)) return nullptr;
         return file.release();
     } catch (const std::bad_alloc &) {
         set_error(error_out, CDCMTK_ERROR_INTERNAL, "out of memory while parsing");
@@ -350,6 +429,27 @@ cdcmtk_file *cdcmtk_file_open(const char *path, cdcmtk_read_extent extent, uint3
         set_error(error_out, CDCMTK_ERROR_INTERNAL, "unknown C++ exception while parsing");
     }
     return nullptr;
+}
+
+bool cdcmtk_file_reparse(cdcmtk_file *file, cdcmtk_tag stop_before, cdcmtk_read_limits limits,
+                         cdcmtk_error **error_out) {
+    try {
+        return parse(*file, stop_before, limits, error_out);
+    } catch (const std::bad_alloc &) {
+        set_error(error_out, CDCMTK_ERROR_INTERNAL, "out of memory while parsing");
+    } catch (const std::exception &exception) {
+        set_error(error_out, CDCMTK_ERROR_INTERNAL, exception.what());
+    } catch (...) {
+        set_error(error_out, CDCMTK_ERROR_INTERNAL, "unknown C++ exception while parsing");
+    }
+    return false;
+}
+
+uint64_t cdcmtk_file_size(const cdcmtk_file *file) { return file->prefix->size(); }
+
+void cdcmtk_file_parsed_bytes(const cdcmtk_file *file, const unsigned char **bytes_out, size_t *length_out) {
+    *bytes_out = file->prefix->data();
+    *length_out = static_cast<size_t>(file->parsed_until);
 }
 
 void cdcmtk_file_close(cdcmtk_file *file) {
@@ -363,7 +463,7 @@ bool cdcmtk_file_has_preamble(const cdcmtk_file *file) { return file->has_preamb
 
 bool cdcmtk_file_has_meta_group(const cdcmtk_file *file) {
     try {
-        return const_cast<cdcmtk_file *>(file)->format.getMetaInfo()->card() > 0;
+        return const_cast<cdcmtk_file *>(file)->format->getMetaInfo()->card() > 0;
     } catch (...) {
         return false;
     }
@@ -371,7 +471,7 @@ bool cdcmtk_file_has_meta_group(const cdcmtk_file *file) {
 
 const char *cdcmtk_file_transfer_syntax_uid(const cdcmtk_file *file) {
     try {
-        const E_TransferSyntax syntax = const_cast<cdcmtk_file *>(file)->format.getDataset()->getOriginalXfer();
+        const E_TransferSyntax syntax = const_cast<cdcmtk_file *>(file)->format->getDataset()->getOriginalXfer();
         if (syntax == EXS_Unknown) return nullptr;
         const DcmXfer xfer(syntax);
         const char *uid = xfer.getXferID();
@@ -381,9 +481,9 @@ const char *cdcmtk_file_transfer_syntax_uid(const cdcmtk_file *file) {
     }
 }
 
-cdcmtk_item *cdcmtk_file_meta(cdcmtk_file *file) { return as_c(file->format.getMetaInfo()); }
+cdcmtk_item *cdcmtk_file_meta(cdcmtk_file *file) { return as_c(file->format->getMetaInfo()); }
 
-cdcmtk_item *cdcmtk_file_dataset(cdcmtk_file *file) { return as_c(file->format.getDataset()); }
+cdcmtk_item *cdcmtk_file_dataset(cdcmtk_file *file) { return as_c(file->format->getDataset()); }
 
 bool cdcmtk_item_get_string_bytes(cdcmtk_item *item, cdcmtk_tag tag, const char **bytes_out,
                                   size_t *length_out) {

@@ -8,23 +8,34 @@ final class DICOMFile {
     private let handle: OpaquePointer
     let path: String
 
-    /// How much of the file to parse.
-    enum Extent {
-        /// Stop before Pixel Data.
-        case header
-        /// Everything, pixel data included.
-        case whole
-    }
-
-    init(path: String, extent: Extent, maxValueLength: UInt32) throws(DICOMReadError) {
+    /// Opens `path` and parses it up to the first top-level element at or after `stopBefore`.
+    init(path: String, stopBefore: DICOMTag, limits: DICOMReader.Limits) throws(DICOMReadError) {
         try DCMTKRuntime.readiness.get()
         var error: OpaquePointer?
-        let nativeExtent = extent == .header ? CDCMTK_READ_HEADER : CDCMTK_READ_WHOLE
-        guard let handle = cdcmtk_file_open(path, nativeExtent, maxValueLength, &error) else {
+        guard let handle = cdcmtk_file_open(path, stopBefore.native, limits.native, &error) else {
             throw DICOMReadError(consuming: error, path: path)
         }
         self.handle = handle
         self.path = path
+    }
+
+    /// Parses again from the bytes already read, up to `stopBefore`; earlier items become invalid.
+    func reparse(stopBefore: DICOMTag, limits: DICOMReader.Limits) throws(DICOMReadError) {
+        var error: OpaquePointer?
+        guard cdcmtk_file_reparse(handle, stopBefore.native, limits.native, &error) else {
+            throw DICOMReadError(consuming: error, path: path)
+        }
+    }
+
+    /// The file's size as opened.
+    var size: Int64 { Int64(cdcmtk_file_size(handle)) }
+
+    /// Calls `body` with the file's bytes from its start to where the parse stopped.
+    func withParsedBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        var bytes: UnsafePointer<UInt8>?
+        var length = 0
+        cdcmtk_file_parsed_bytes(handle, &bytes, &length)
+        return body(UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : length))
     }
 
     deinit {

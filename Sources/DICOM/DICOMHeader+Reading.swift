@@ -1,3 +1,5 @@
+import Crypto
+
 extension DICOMHeader {
     /// Copies the attributes out of a parsed file in one pass.
     init(file: DICOMFile) {
@@ -69,6 +71,27 @@ extension DICOMHeader {
             acquisitionTime: reader.code(.acquisitionTime),
             imageComments: reader.longText(.imageComments, keyword: "ImageComments"))
         charsetSuspects = reader.suspects
+        fileSize = file.size
+        headerDigest = file.withParsedBytes { bytes in
+            var hasher = SHA256()
+            hasher.update(bufferPointer: bytes)
+            withUnsafeBytes(of: UInt64(max(0, file.size)).littleEndian) { hasher.update(bufferPointer: $0) }
+            return hasher.finalize().hexadecimal
+        }
+    }
+}
+
+extension SHA256.Digest {
+    /// The digest as 64 lowercase hexadecimal digits.
+    public var hexadecimal: String {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var text = [UInt8]()
+        text.reserveCapacity(64)
+        for byte in self {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }
 

@@ -11,4 +11,10 @@ public struct DICOMHeader: Sendable, Hashable {
     public var instance: InstanceAttributes
     /// Text values that did not decode cleanly, with their raw bytes.
     public var charsetSuspects: [CharsetSuspect]
+    /// The file's size in bytes.
+    public var fileSize: Int64
+    /// SHA-256 (hex) of the bytes the header read took in, from the file's start to where it
+    /// stopped, followed by the file's size: equal for byte-identical files, read without the pixel
+    /// data. Duplicate detection compares it.
+    public var headerDigest: String
 }

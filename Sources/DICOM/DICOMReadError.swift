@@ -16,6 +16,7 @@ public struct DICOMReadError: Error, Sendable, Hashable, CustomStringConvertible
         case pathEscapesMedia = "path-escape"
         case listedButMissing = "dicomdir-missing-file"
         case internalError = "internal-error"
+        case limitExceeded = "limit-exceeded"
     }
 
     public let code: Code
@@ -49,6 +50,7 @@ public struct DICOMReadError: Error, Sendable, Hashable, CustomStringConvertible
         case .pathEscapesMedia: summary = "refused: the reference leaves the disc"
         case .listedButMissing: summary = "listed in the DICOMDIR but not on the disc"
         case .internalError: summary = "internal error in the DICOM reader"
+        case .limitExceeded: summary = "beyond a configured reading limit"
         }
         return detail.isEmpty ? summary : "\(summary): \(detail)"
     }
@@ -71,6 +73,7 @@ public struct DICOMReadError: Error, Sendable, Hashable, CustomStringConvertible
         case CDCMTK_ERROR_NOT_DICOM: code = .notDICOM
         case CDCMTK_ERROR_TRUNCATED: code = .truncated
         case CDCMTK_ERROR_MALFORMED: code = .malformed
+        case CDCMTK_ERROR_LIMIT_EXCEEDED: code = .limitExceeded
         case CDCMTK_ERROR_DICTIONARY_MISSING: code = .dictionaryMissing
         default: code = .internalError
         }

@@ -1,12 +1,30 @@
+internal import CDCMTK
+
 /// Reads DICOM files through DCMTK and returns Swift values. Safe to use from many tasks at once:
 /// each read owns its native objects, and DCMTK's global state is prepared once per process.
 public struct DICOMReader: Sendable {
-    /// Values longer than this many bytes are not read into memory (DCMTK's maxReadLength). Every
-    /// attribute of `DICOMHeader` is far shorter; large private blobs and overlays are skipped.
-    public var maxValueLength: UInt32
+    /// Bounds on what one file may cost to read; a file beyond one is a `limitExceeded` error.
+    public struct Limits: Sendable, Hashable {
+        /// Bytes read from one file at most: everything before its pixel data (or all of a DICOMDIR).
+        public var maxHeaderBytes: Int64
+        /// Sequences nested deeper than this.
+        public var maxSequenceDepth: Int
 
-    public init(maxValueLength: UInt32 = 64 * 1024) {
-        self.maxValueLength = maxValueLength
+        public init(maxHeaderBytes: Int64 = 32 << 20, maxSequenceDepth: Int = 32) {
+            self.maxHeaderBytes = maxHeaderBytes
+            self.maxSequenceDepth = maxSequenceDepth
+        }
+
+        var native: cdcmtk_read_limits {
+            cdcmtk_read_limits(
+                max_bytes: UInt64(max(0, maxHeaderBytes)), max_sequence_depth: UInt32(clamping: max(0, maxSequenceDepth)))
+        }
+    }
+
+    public var limits: Limits
+
+    public init(limits: Limits = Limits()) {
+        self.limits = limits
     }
 
     /// Checks that DCMTK is usable here (its data dictionary loaded), before any file is read: a
@@ -15,15 +33,48 @@ public struct DICOMReader: Sendable {
         try DCMTKRuntime.readiness.get()
     }
 
-    /// Reads the header of the file at `path`, stopping before Pixel Data.
+    /// Reads the header of the file at `path`, never its pixel data.
+    ///
+    /// Every attribute `DICOMHeader` needs is in groups 0008 to 0028, except the functional group
+    /// sequences (5200,xxxx) of multi-frame objects. For the classic single-frame image classes,
+    /// which cannot carry those, the parse stops at group 0029, before the vendors' private blocks
+    /// (a Siemens CSA header alone is tens of kilobytes); any other file is parsed again from the
+    /// bytes already in memory, up to Pixel Data.
     public func readHeader(at path: String) throws(DICOMReadError) -> DICOMHeader {
-        let file = try DICOMFile(path: path, extent: .header, maxValueLength: maxValueLength)
+        let file = try DICOMFile(path: path, stopBefore: .afterSingleFrameAttributes, limits: limits)
+        let sopClass =
+            file.dataset.stringBytes(.sopClassUID) ?? file.meta.stringBytes(.mediaStorageSOPClassUID) ?? []
+        if !Self.singleFrameImageClasses.contains(String(decoding: sopClass, as: UTF8.self).trimmingSpaces()) {
+            try file.reparse(stopBefore: .pixelData, limits: limits)
+        }
         return DICOMHeader(file: file)
     }
 
     /// Reads the DICOMDIR at `path` as a record tree.
     public func readDirectory(at path: String) throws(DICOMReadError) -> DICOMDirectory {
-        let file = try DICOMFile(path: path, extent: .whole, maxValueLength: maxValueLength)
+        let file = try DICOMFile(path: path, stopBefore: .endOfDataset, limits: limits)
         return DICOMDirectory(file: file)
     }
+
+    /// Storage SOP classes whose IODs have no functional groups (PS3.3 A.3, A.4, A.8, A.26, ...).
+    static let singleFrameImageClasses: Set<String> = [
+        "1.2.840.10008.5.1.4.1.1.1",  // Computed Radiography Image
+        "1.2.840.10008.5.1.4.1.1.1.1",  // Digital X-Ray Image, for presentation
+        "1.2.840.10008.5.1.4.1.1.1.1.1",  // Digital X-Ray Image, for processing
+        "1.2.840.10008.5.1.4.1.1.2",  // CT Image
+        "1.2.840.10008.5.1.4.1.1.4",  // MR Image
+        "1.2.840.10008.5.1.4.1.1.7",  // Secondary Capture Image
+        "1.2.840.10008.5.1.4.1.1.6.1",  // Ultrasound Image
+        "1.2.840.10008.5.1.4.1.1.20",  // Nuclear Medicine Image
+        "1.2.840.10008.5.1.4.1.1.128",  // Positron Emission Tomography Image
+        "1.2.840.10008.5.1.4.1.1.12.1",  // X-Ray Angiographic Image
+    ]
+}
+
+extension DICOMTag {
+    /// The first tag after every attribute a single-frame header needs: private group 0029.
+    static let afterSingleFrameAttributes = DICOMTag(0x0029, 0x0000)
+    static let pixelData = DICOMTag(0x7FE0, 0x0010)
+    /// No element is at or after it: the whole dataset is parsed.
+    static let endOfDataset = DICOMTag(0xFFFF, 0xFFFF)
 }

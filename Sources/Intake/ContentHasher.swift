@@ -1,57 +1,114 @@
 import Crypto
+import DICOM
 import Foundation
 
-/// SHA-256 of file contents, streamed in chunks so a large file never sits whole in memory.
+/// SHA-256 of whole files, streamed through one buffer so a large file never sits whole in memory.
 enum ContentHasher {
     static let chunkSize = 1 << 20
 
+    /// The file's identity on disk, to tell whether it changed while it was read.
+    struct Identity: Equatable {
+        var size: Int64
+        var modified: timespec
+        var changed: timespec
+        var inode: UInt64
+
+        init(_ status: stat) {
+            size = Int64(status.st_size)
+            modified = status.st_mtim
+            changed = status.st_ctim
+            inode = UInt64(status.st_ino)
+        }
+
+        static func == (lhs: Identity, rhs: Identity) -> Bool {
+            lhs.size == rhs.size && lhs.inode == rhs.inode
+                && lhs.modified.tv_sec == rhs.modified.tv_sec && lhs.modified.tv_nsec == rhs.modified.tv_nsec
+                && lhs.changed.tv_sec == rhs.changed.tv_sec && lhs.changed.tv_nsec == rhs.changed.tv_nsec
+        }
+    }
+
     /// The hex SHA-256 of the file at `path` and its size, reading it once.
-    static func hash(fileAt path: String) throws -> (hash: String, size: Int64) {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw IntakeError.unreadableDrop("cannot read \(path)")
-        }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        var size: Int64 = 0
-        while let chunk = try handle.read(upToCount: chunkSize), !chunk.isEmpty {
-            hasher.update(data: chunk)
-            size += Int64(chunk.count)
-        }
-        return (hex(hasher.finalize()), size)
+    static func hash(fileAt path: String) throws(IntakeError) -> (hash: String, size: Int64) {
+        let input = try openForReading(path)
+        defer { close(input) }
+        return try stream(from: input, path: path, to: nil, destination: "")
     }
 
     /// Copies `source` to a new file `destination` (0600), hashing what it reads, then fsyncs the
-    /// copy. Returns the source's hash and size.
-    static func copy(from source: String, to destination: String) throws -> (hash: String, size: Int64) {
-        guard let input = FileHandle(forReadingAtPath: source) else {
-            throw IntakeError.unreadableDrop("cannot read \(source)")
-        }
-        defer { try? input.close() }
-        let descriptor = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw IntakeError.environment("cannot create \(destination): \(String(cString: strerror(errno)))")
-        }
-        let output = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        var hasher = SHA256()
-        var size: Int64 = 0
-        do {
-            while let chunk = try input.read(upToCount: chunkSize), !chunk.isEmpty {
-                hasher.update(data: chunk)
-                try output.write(contentsOf: chunk)
-                size += Int64(chunk.count)
+    /// copy. Returns the hash and size of what was copied. A source that changes while it is copied
+    /// (its size, times or inode differ afterwards) is copied again, up to three times, then refused.
+    static func copy(from source: String, to destination: String) throws(IntakeError) -> (hash: String, size: Int64) {
+        for _ in 0..<3 {
+            let input = try openForReading(source)
+            defer { close(input) }
+            let before = try identity(of: input, path: source)
+            unlink(destination)
+            let output = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard output >= 0 else {
+                throw IntakeError.environment("cannot create \(destination): \(String(cString: strerror(errno)))")
             }
-            try output.synchronize()
-            try output.close()
-        } catch {
-            throw IntakeError.environment("cannot write \(destination): \(error.localizedDescription)")
+            let copied: (hash: String, size: Int64)
+            do {
+                defer { close(output) }
+                copied = try stream(from: input, path: source, to: output, destination: destination)
+                guard fsync(output) == 0 else {
+                    throw IntakeError.environment("cannot write \(destination): \(String(cString: strerror(errno)))")
+                }
+            }
+            var after = stat()
+            if stat(source, &after) == 0, Identity(after) == before, copied.size == before.size { return copied }
         }
-        return (hex(hasher.finalize()), size)
+        throw IntakeError.unreadableDrop("\(source) kept changing while it was copied; not accepted")
     }
 
-    static func hex(_ digest: SHA256.Digest) -> String {
-        digest.map { byte in
-            let digits = String(byte, radix: 16)
-            return digits.count == 1 ? "0" + digits : digits
-        }.joined()
+    private static func openForReading(_ path: String) throws(IntakeError) -> Int32 {
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw IntakeError.unreadableDrop("cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        return descriptor
+    }
+
+    private static func identity(of descriptor: Int32, path: String) throws(IntakeError) -> Identity {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw IntakeError.unreadableDrop("cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        return Identity(status)
+    }
+
+    /// Reads `input` to its end through one buffer, hashing, and writing to `output` when given.
+    private static func stream(
+        from input: Int32, path: String, to output: Int32?, destination: String
+    ) throws(IntakeError) -> (hash: String, size: Int64) {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64)
+        defer { buffer.deallocate() }
+        var hasher = SHA256()
+        var size: Int64 = 0
+        while true {
+            let got = read(input, buffer.baseAddress, chunkSize)
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw IntakeError.unreadableDrop("cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            if got == 0 { break }
+            let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<got])
+            hasher.update(bufferPointer: chunk)
+            size += Int64(got)
+            if let output { try writeAll(chunk, to: output, path: destination) }
+        }
+        return (hasher.finalize().hexadecimal, size)
+    }
+
+    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to output: Int32, path: String) throws(IntakeError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(output, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else {
+                throw IntakeError.environment("cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
     }
 }

@@ -54,7 +54,7 @@ public final class Inbox: Sendable {
     /// A drop's name as logged: staff may name folders after patients, so logs carry the first
     /// eight hex digits of its SHA-256 instead.
     static func tag(_ name: String) -> String {
-        String(ContentHasher.hex(SHA256.hash(data: Data(name.utf8))).prefix(8))
+        String(SHA256.hash(data: Data(name.utf8)).hexadecimal.prefix(8))
     }
 
     /// The drops now in the inbox (top-level folders, not hidden, not in-progress names).

@@ -82,21 +82,22 @@ public final class Ingester: Sendable {
         let stagingLock = try ExclusiveFileLock(path: staging + ".lock", wait: true)
         defer { stagingLock.release() }
         let copying = !options.inPlace && !options.takeOver
-        let contentRoot = copying ? staging : drop
-        var stored: [StoredFile] = []
+        let keeping: DropPass.Keeping =
+            copying ? .copy(into: staging) : options.takeOver ? .hashInPlace : .readHeaderOnly
+        let passed: [DropPass.Result]
         do {
-            stored = try keepFiles(
-                of: scan, ignoring: options.ignoredPaths, in: contentRoot, copying: copying,
+            if copying { try IntakeHome.makeOwnerOnlyFolder(staging) }
+            let pass = DropPass(scan: scan, reader: reader, keeping: keeping, jobs: options.maxConcurrentReads)
+            passed = try await pass.run(
+                scan.regularFiles.filter { !options.ignoredPaths.contains($0.relativePath) },
                 progress: options.progress)
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
             throw error
         }
-        let paths = stored.map { contentRoot + "/" + $0.relativePath }
-        let headers = await reader.readHeaders(at: paths, maxConcurrentReads: options.maxConcurrentReads)
         var assembly = SubmissionAssembly(id: id, note: options.note, form: options.form, findings: options.findings)
-        for (file, result) in zip(stored, headers) {
-            assembly.add(file: file, header: result)
+        for result in passed {
+            assembly.add(file: result.file, header: result.header)
         }
         assembly.checkDirectories(of: scan, reader: reader)
         let record = assembly.record(
@@ -155,47 +156,12 @@ public final class Ingester: Sendable {
         return receipt
     }
 
-    /// A file of the drop as kept: where it is below the content root, its size and hash.
+    /// A file of the drop as kept: where it is below the content root, its size, and the SHA-256 of
+    /// all its bytes when they were all read.
     struct StoredFile: Sendable {
         var relativePath: String
         var size: Int64
-        var contentHash: String
-    }
-
-    /// Copies (and verifies) or hashes every regular file, each read once for its hash.
-    private func keepFiles(
-        of scan: MediaScan, ignoring ignored: Set<String>, in root: String, copying: Bool,
-        progress: (@Sendable (Int, Int) -> Void)?
-    ) throws(IntakeError) -> [StoredFile] {
-        var stored: [StoredFile] = []
-        if copying { try IntakeHome.makeOwnerOnlyFolder(root) }
-        let files = scan.regularFiles.filter { !ignored.contains($0.relativePath) }
-        for (index, entry) in files.enumerated() {
-            progress?(index, files.count)
-            let source = scan.path(of: entry.relativePath)
-            do {
-                if copying {
-                    let destination = root + "/" + entry.relativePath
-                    try IntakeHome.makeOwnerOnlyFolder((destination as NSString).deletingLastPathComponent)
-                    let copied = try ContentHasher.copy(from: source, to: destination)
-                    let check = try ContentHasher.hash(fileAt: destination)
-                    guard check == copied else {
-                        throw IntakeError.environment("the copy of \(source) does not match it; not accepted")
-                    }
-                    stored.append(
-                        StoredFile(relativePath: entry.relativePath, size: copied.size, contentHash: copied.hash))
-                } else {
-                    let hashed = try ContentHasher.hash(fileAt: source)
-                    stored.append(
-                        StoredFile(relativePath: entry.relativePath, size: hashed.size, contentHash: hashed.hash))
-                }
-            } catch let error as IntakeError {
-                throw error
-            } catch {
-                throw IntakeError.unreadableDrop("cannot read \(source): \(error.localizedDescription)")
-            }
-        }
-        return stored
+        var contentHash: String?
     }
 
     /// Moves a drop the intake owns into its final folder, owner-only: a rename on one file system;
@@ -213,7 +179,15 @@ public final class Ingester: Sendable {
         defer { lock.release() }
         try? FileManager.default.removeItem(atPath: moving)
         guard let scan = try? MediaScan(root: drop) else { throw IntakeError.environment("cannot list \(drop)") }
-        _ = try keepFiles(of: scan, ignoring: [], in: moving, copying: true, progress: nil)
+        try IntakeHome.makeOwnerOnlyFolder(moving)
+        for entry in scan.regularFiles {
+            let destination = moving + "/" + entry.relativePath
+            try IntakeHome.makeOwnerOnlyFolder((destination as NSString).deletingLastPathComponent)
+            let copied = try ContentHasher.copy(from: scan.path(of: entry.relativePath), to: destination)
+            guard try ContentHasher.hash(fileAt: destination) == copied else {
+                throw IntakeError.environment("the copy of \(entry.relativePath) in \(moving) does not match; not moved")
+            }
+        }
         do {
             try FileManager.default.moveItem(atPath: moving, toPath: finalFolder)
             try FileManager.default.removeItem(atPath: drop)

@@ -82,14 +82,14 @@ struct SubmissionAssembly {
             } else {
                 role = .dicom
                 dicomPaths.insert(path)
-                addInstance(header, path: path, contentHash: file.contentHash)
+                addInstance(header, path: path)
             }
         }
         files.append(
             SubmissionRecord.File(path: path, size: file.size, contentHash: file.contentHash, role: role.rawValue))
     }
 
-    private mutating func addInstance(_ header: DICOMHeader, path: String, contentHash: String) {
+    private mutating func addInstance(_ header: DICOMHeader, path: String) {
         let required: [(String, String?)] = [
             ("StudyInstanceUID", header.study.studyInstanceUID), ("SeriesInstanceUID", header.series.seriesInstanceUID),
             ("SOPInstanceUID", header.instance.sopInstanceUID), ("SOPClassUID", header.instance.sopClassUID),
@@ -148,7 +148,7 @@ struct SubmissionAssembly {
         if !patients.contains(where: { $0.sameIdentity(as: patient) }) { patients.append(patient) }
         instances.append(
             SubmissionRecord.Instance(
-                sopInstanceUID: sop, contentHash: contentHash, seriesInstanceUID: series,
+                sopInstanceUID: sop, headerDigest: header.headerDigest, seriesInstanceUID: series,
                 sopClassUID: header.instance.sopClassUID, instanceNumber: header.instance.instanceNumber,
                 transferSyntaxUID: header.fileMeta.transferSyntaxUID, path: path))
     }
@@ -226,13 +226,13 @@ struct SubmissionAssembly {
                 firstBySOP[instance.sopInstanceUID] = instance
                 continue
             }
-            let identical = first.contentHash == instance.contentHash
+            let identical = first.headerDigest == instance.headerDigest
             result.append(
                 Finding(
                     severity: identical ? .info : .error,
                     code: identical ? "duplicate-identical" : "duplicate-conflict",
                     message: identical
-                        ? "the same bytes as \(first.path)"
+                        ? "the same header bytes and size as \(first.path)"
                         : "the same SOPInstanceUID as \(first.path) with other content",
                     path: instance.path, uid: instance.sopInstanceUID))
         }

@@ -19,21 +19,11 @@ public struct Validator: Sendable {
     ) async throws(IntakeError) -> ValidationReport {
         let scan = try MediaScan.drop(at: given)
         let path = scan.root
-        var kept: [Ingester.StoredFile] = []
-        for entry in scan.regularFiles {
-            // A file that cannot be read is the reader's finding below, not a reason to stop.
-            let hashed = try? ContentHasher.hash(fileAt: scan.path(of: entry.relativePath))
-            kept.append(
-                Ingester.StoredFile(
-                    relativePath: entry.relativePath, size: hashed?.size ?? Int64(entry.size),
-                    contentHash: hashed?.hash ?? "unreadable:" + entry.relativePath))
-        }
-        let headers = await reader.readHeaders(
-            at: kept.map { scan.path(of: $0.relativePath) }, maxConcurrentReads: maxConcurrentReads)
+        let pass = DropPass(scan: scan, reader: reader, keeping: .readHeaderOnly, jobs: maxConcurrentReads)
         var assembly = SubmissionAssembly(id: "validate", note: nil)
         assembly.rules = rules
-        for (file, header) in zip(kept, headers) {
-            assembly.add(file: file, header: header)
+        for result in try await pass.run(scan.regularFiles) {
+            assembly.add(file: result.file, header: result.header)
         }
         assembly.checkDirectories(of: scan, reader: reader)
         let record = assembly.record(receivedAt: Date(), source: path, priority: .routine)

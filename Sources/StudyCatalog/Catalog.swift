@@ -143,39 +143,40 @@ public final class Catalog: Sendable {
         var findings: [SubmissionRecord.Finding] = []
         var instanceRowIDByPath: [String: Int64] = [:]
         for instance in submission.instances {
+            // One lookup: an identical instance if there is one, else any with this SOPInstanceUID.
             let existing = try Row.fetchOne(
                 db.cachedStatement(
-                    sql: "SELECT id, firstSubmissionId FROM instance WHERE sopInstanceUID = ? AND contentHash = ?"),
-                arguments: [instance.sopInstanceUID, instance.contentHash])
+                    sql: """
+                        SELECT id, firstSubmissionId, headerDigest = ? AS identical FROM instance
+                        WHERE sopInstanceUID = ? ORDER BY identical DESC LIMIT 1
+                        """),
+                arguments: [instance.headerDigest, instance.sopInstanceUID])
             if let existing {
                 let earlier: String = existing["firstSubmissionId"]
-                instanceRowIDByPath[instance.path] = existing["id"]
-                findings.append(
-                    .init(
-                        severity: .info, code: "duplicate-identical",
-                        message: "already cataloged from submission \(earlier); linked, not stored again",
-                        path: instance.path, uid: instance.sopInstanceUID))
-                continue
-            }
-            let conflicting = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT firstSubmissionId FROM instance WHERE sopInstanceUID = ? LIMIT 1"),
-                arguments: [instance.sopInstanceUID])
-            if let conflicting {
-                let earlier = conflicting == submission.id ? "this submission" : "submission \(conflicting)"
+                if existing["identical"] as Bool {
+                    instanceRowIDByPath[instance.path] = existing["id"]
+                    findings.append(
+                        .init(
+                            severity: .info, code: "duplicate-identical",
+                            message: "already cataloged from submission \(earlier); linked, not stored again",
+                            path: instance.path, uid: instance.sopInstanceUID))
+                    continue
+                }
+                let place = earlier == submission.id ? "this submission" : "submission \(earlier)"
                 findings.append(
                     .init(
                         severity: .error, code: "duplicate-conflict",
-                        message: "the same SOPInstanceUID with other content is already in \(earlier); kept apart",
+                        message: "the same SOPInstanceUID with other content is already in \(place); kept apart",
                         path: instance.path, uid: instance.sopInstanceUID))
             }
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO instance (sopInstanceUID, contentHash, seriesInstanceUID, sopClassUID, instanceNumber,
+                    INSERT INTO instance (sopInstanceUID, headerDigest, seriesInstanceUID, sopClassUID, instanceNumber,
                                           transferSyntaxUID, firstSubmissionId)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: [
-                instance.sopInstanceUID, instance.contentHash, instance.seriesInstanceUID, instance.sopClassUID,
+                instance.sopInstanceUID, instance.headerDigest, instance.seriesInstanceUID, instance.sopClassUID,
                 instance.instanceNumber, instance.transferSyntaxUID, submission.id,
             ])
             instanceRowIDByPath[instance.path] = db.lastInsertedRowID

@@ -134,6 +134,48 @@ enum CatalogSchema {
         migrator.registerMigration("v2-submission-requester") { db in
             try db.execute(sql: "ALTER TABLE submission ADD COLUMN requester TEXT")
         }
+        // Instances are told apart by the digest of their header bytes (read without pixel data)
+        // instead of a whole-file hash, and a file's whole-content hash is known only when all of
+        // it was read (copied into the store or taken over). Earlier rows keep their whole-file
+        // hash, marked, so that they are never taken for identical to a new instance: a re-sent
+        // copy of one is reported as a conflict and kept apart, never silently linked.
+        migrator.registerMigration("v3-instance-header-digest") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE instance_v3 (
+                        id INTEGER PRIMARY KEY,
+                        sopInstanceUID TEXT NOT NULL,
+                        headerDigest TEXT NOT NULL,
+                        seriesInstanceUID TEXT NOT NULL REFERENCES series(seriesInstanceUID),
+                        sopClassUID TEXT,
+                        instanceNumber INTEGER,
+                        transferSyntaxUID TEXT,
+                        firstSubmissionId TEXT NOT NULL REFERENCES submission(id),
+                        UNIQUE (sopInstanceUID, headerDigest)
+                    );
+                    INSERT INTO instance_v3
+                        SELECT id, sopInstanceUID, 'whole-file-sha256:' || contentHash, seriesInstanceUID, sopClassUID,
+                               instanceNumber, transferSyntaxUID, firstSubmissionId
+                        FROM instance;
+                    DROP TABLE instance;
+                    ALTER TABLE instance_v3 RENAME TO instance;
+                    CREATE INDEX instance_series ON instance(seriesInstanceUID);
+                    CREATE TABLE file_v3 (
+                        id INTEGER PRIMARY KEY,
+                        submissionId TEXT NOT NULL REFERENCES submission(id),
+                        path TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        contentHash TEXT,
+                        role TEXT NOT NULL,
+                        instanceRowID INTEGER REFERENCES instance(id),
+                        UNIQUE (submissionId, path)
+                    );
+                    INSERT INTO file_v3 SELECT id, submissionId, path, size, contentHash, role, instanceRowID FROM file;
+                    DROP TABLE file;
+                    ALTER TABLE file_v3 RENAME TO file;
+                    CREATE INDEX file_instance ON file(instanceRowID);
+                    """)
+        }
         return migrator
     }
 }

@@ -121,8 +121,8 @@ public struct SubmissionRecord: Sendable {
 
     public struct Instance: Sendable {
         public var sopInstanceUID: String
-        /// Hex SHA-256 of the file's bytes.
-        public var contentHash: String
+        /// `DICOMHeader.headerDigest` of its file: what tells an identical copy from other content.
+        public var headerDigest: String
         public var seriesInstanceUID: String
         public var sopClassUID: String?
         public var instanceNumber: Int?
@@ -131,11 +131,11 @@ public struct SubmissionRecord: Sendable {
         public var path: String
 
         public init(
-            sopInstanceUID: String, contentHash: String, seriesInstanceUID: String, sopClassUID: String?,
+            sopInstanceUID: String, headerDigest: String, seriesInstanceUID: String, sopClassUID: String?,
             instanceNumber: Int?, transferSyntaxUID: String?, path: String
         ) {
             self.sopInstanceUID = sopInstanceUID
-            self.contentHash = contentHash
+            self.headerDigest = headerDigest
             self.seriesInstanceUID = seriesInstanceUID
             self.sopClassUID = sopClassUID
             self.instanceNumber = instanceNumber
@@ -148,11 +148,13 @@ public struct SubmissionRecord: Sendable {
         /// Path within the submission, `/`-separated.
         public var path: String
         public var size: Int64
-        public var contentHash: String
+        /// Hex SHA-256 of all its bytes, when they were all read (copied into the store, or taken
+        /// over from the inbox); nil when it was cataloged where it lies, headers only.
+        public var contentHash: String?
         /// dicom, dicomdir, viewer, document, image, clutter, other.
         public var role: String
 
-        public init(path: String, size: Int64, contentHash: String, role: String) {
+        public init(path: String, size: Int64, contentHash: String?, role: String) {
             self.path = path
             self.size = size
             self.contentHash = contentHash

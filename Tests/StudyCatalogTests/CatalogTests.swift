@@ -40,7 +40,7 @@ struct CatalogTests {
             (1...3).map { (number: Int) in
                 SubmissionRecord.Instance(
                     sopInstanceUID: "\(series.seriesInstanceUID).\(number)",
-                    contentHash: "hash-\(series.seriesInstanceUID).\(number)\(hashSalt)",
+                    headerDigest: "digest-\(series.seriesInstanceUID).\(number)\(hashSalt)",
                     seriesInstanceUID: series.seriesInstanceUID, sopClassUID: "1.2.840.10008.5.1.4.1.1.4",
                     instanceNumber: number, transferSyntaxUID: "1.2.840.10008.1.2.1",
                     path: "DICOM/\(series.seriesNumber!)/IM\(number)")
@@ -48,7 +48,7 @@ struct CatalogTests {
         }
         let files =
             instances.map {
-                SubmissionRecord.File(path: $0.path, size: 1000, contentHash: $0.contentHash, role: "dicom")
+                SubmissionRecord.File(path: $0.path, size: 1000, contentHash: "hash-" + $0.headerDigest, role: "dicom")
             }
             + [SubmissionRecord.File(path: "REPORT.PDF", size: 20, contentHash: "pdf", role: "document")]
         return SubmissionRecord(

@@ -28,6 +28,8 @@ typedef enum cdcmtk_error_code {
     CDCMTK_ERROR_DICTIONARY_MISSING = 8,
     CDCMTK_ERROR_INTERNAL = 9,
     CDCMTK_ERROR_SYMBOLIC_LINK = 10,
+    /// A cdcmtk_read_limits bound was exceeded.
+    CDCMTK_ERROR_LIMIT_EXCEEDED = 11,
 } cdcmtk_error_code;
 
 /// A failure: a code plus DCMTK's own message. Release with cdcmtk_error_free.
@@ -61,14 +63,6 @@ typedef void (*cdcmtk_log_handler)(cdcmtk_log_level level, const char *_Nonnull 
 bool cdcmtk_initialize(cdcmtk_log_handler _Nullable handler,
                        cdcmtk_error *_Nullable *_Nullable error_out);
 
-/// How much of a file cdcmtk_file_open parses.
-typedef enum cdcmtk_read_extent {
-    /// Stop before (7FE0,0010) Pixel Data: the header only. Mirrors loadFileUntilTag(DCM_PixelData).
-    CDCMTK_READ_HEADER = 0,
-    /// The whole file, pixel data included.
-    CDCMTK_READ_WHOLE = 1,
-} cdcmtk_read_extent;
-
 /// One parsed DICOM file (DcmFileFormat inside).
 typedef struct cdcmtk_file cdcmtk_file;
 
@@ -81,15 +75,35 @@ typedef struct cdcmtk_tag {
     uint16_t element;
 } cdcmtk_tag;
 
-/// Opens and parses `path`. The file is opened once, refusing a final symlink
-/// (CDCMTK_ERROR_SYMBOLIC_LINK), and
-/// sniffed before parsing: it must carry "DICM" after a 128-byte preamble, or start with a
-/// plausible group 0002/0008 element (a raw dataset, implicit or explicit VR); anything else is
-/// CDCMTK_ERROR_NOT_DICOM without being parsed. Values longer than `max_value_length` bytes are not
-/// kept in memory (DCMTK's maxReadLength). Returns NULL and sets `*error_out` on failure.
-cdcmtk_file *_Nullable cdcmtk_file_open(const char *_Nonnull path, cdcmtk_read_extent extent,
-                                        uint32_t max_value_length,
+/// Bounds on what reading one file may cost. Exceeding one is CDCMTK_ERROR_LIMIT_EXCEEDED.
+typedef struct cdcmtk_read_limits {
+    /// Bytes read from the file at most (everything before the place where the parse stops).
+    uint64_t max_bytes;
+    /// Sequences nested deeper than this.
+    uint32_t max_sequence_depth;
+} cdcmtk_read_limits;
+
+/// Opens and parses `path` up to the first top-level element whose tag is at or after
+/// `stop_before` ((7FE0,0010) Pixel Data: the header, as loadFileUntilTag; (FFFF,FFFF): all).
+/// The file is opened once, refusing a final symlink (CDCMTK_ERROR_SYMBOLIC_LINK), and sniffed
+/// before parsing: it must carry "DICM" after a 128-byte preamble, or start with a plausible group
+/// 0002/0008 element (a raw dataset, implicit or explicit VR); anything else is
+/// CDCMTK_ERROR_NOT_DICOM without being parsed. The bytes are read once into memory, as far as the
+/// parse goes, and parsed from there; values over 64 KiB are left in those bytes until asked for.
+/// Returns NULL and sets `*error_out` on failure.
+cdcmtk_file *_Nullable cdcmtk_file_open(const char *_Nonnull path, cdcmtk_tag stop_before,
+                                        cdcmtk_read_limits limits,
                                         cdcmtk_error *_Nullable *_Nullable error_out);
+/// Parses the file again, from the bytes already read (reading more only if it goes further),
+/// up to `stop_before`. Items and strings borrowed from the earlier parse become invalid. On
+/// failure the earlier parse stays.
+bool cdcmtk_file_reparse(cdcmtk_file *_Nonnull file, cdcmtk_tag stop_before, cdcmtk_read_limits limits,
+                         cdcmtk_error *_Nullable *_Nullable error_out);
+/// The file's size when it was opened (or less, when it shrank while being read).
+uint64_t cdcmtk_file_size(const cdcmtk_file *_Nonnull file);
+/// The file's bytes from its start to where the parse stopped; borrowed.
+void cdcmtk_file_parsed_bytes(const cdcmtk_file *_Nonnull file, const unsigned char *_Nullable *_Nonnull bytes_out,
+                              size_t *_Nonnull length_out);
 void cdcmtk_file_close(cdcmtk_file *_Nullable file);
 
 /// Whether the file began with a 128-byte preamble and "DICM".
