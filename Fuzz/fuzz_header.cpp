@@ -43,14 +43,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fuzz::initialize();
     const std::string path = fuzz::write_input(data, size);
     cdcmtk_error *error = nullptr;
-    cdcmtk_file *file = cdcmtk_file_open(path.c_str(), CDCMTK_READ_HEADER, 64 * 1024, &error);
+    // As DICOMReader.readHeader: first up to private group 0029, then again up to Pixel Data.
+    cdcmtk_file *file = cdcmtk_file_open(path.c_str(), fuzz::kAfterSingleFrameAttributes, fuzz::kLimits, &error);
     if (file == nullptr) {
         (void)cdcmtk_error_get_code(error);
         cdcmtk_error_free(error);
         return 0;
     }
     volatile size_t observed = walk(cdcmtk_file_meta(file), 0) + walk(cdcmtk_file_dataset(file), 3);
-    (void)observed;
+    if (cdcmtk_file_reparse(file, fuzz::kPixelData, fuzz::kLimits, &error)) {
+        observed = observed + walk(cdcmtk_file_dataset(file), 3);
+    } else {
+        cdcmtk_error_free(error);
+    }
+    const unsigned char *bytes = nullptr;
+    size_t length = 0;
+    cdcmtk_file_parsed_bytes(file, &bytes, &length);
+    if (length > 0) observed = observed + bytes[length - 1] + cdcmtk_file_size(file);
     (void)cdcmtk_file_transfer_syntax_uid(file);
     (void)cdcmtk_file_has_preamble(file);
     (void)cdcmtk_file_has_meta_group(file);

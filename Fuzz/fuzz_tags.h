@@ -13,6 +13,12 @@
 
 namespace fuzz {
 
+// The reader's defaults (DICOMReader.Limits) and stop tags (DICOMReader.swift).
+constexpr cdcmtk_read_limits kLimits = {32u << 20, 32};
+constexpr cdcmtk_tag kAfterSingleFrameAttributes = {0x0029, 0x0000};
+constexpr cdcmtk_tag kPixelData = {0x7FE0, 0x0010};
+constexpr cdcmtk_tag kEndOfDataset = {0xFFFF, 0xFFFF};
+
 // The input as a regular file: the shim reads files by path (O_NOFOLLOW, fstat, pread).
 inline std::string write_input(const uint8_t *data, size_t size) {
     static const std::string path = [] {

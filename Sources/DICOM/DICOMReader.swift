@@ -17,7 +17,8 @@ public struct DICOMReader: Sendable {
 
         var native: cdcmtk_read_limits {
             cdcmtk_read_limits(
-                max_bytes: UInt64(max(0, maxHeaderBytes)), max_sequence_depth: UInt32(clamping: max(0, maxSequenceDepth)))
+                max_bytes: UInt64(max(0, maxHeaderBytes)),
+                max_sequence_depth: UInt32(clamping: max(0, maxSequenceDepth)))
         }
     }
 

@@ -100,9 +100,10 @@ public final class Ingester: Sendable {
             assembly.add(file: result.file, header: result.header)
         }
         assembly.checkDirectories(of: scan, reader: reader)
-        let record = assembly.record(
+        var record = assembly.record(
             receivedAt: started, source: options.source ?? drop, priority: options.priority,
             quarantineReason: options.quarantineReason)
+        record.filesInPlace = options.inPlace
         let catalogFindings: [SubmissionRecord.Finding]
         do {
             catalogFindings = try catalog.record(record)
@@ -185,7 +186,8 @@ public final class Ingester: Sendable {
             try IntakeHome.makeOwnerOnlyFolder((destination as NSString).deletingLastPathComponent)
             let copied = try ContentHasher.copy(from: scan.path(of: entry.relativePath), to: destination)
             guard try ContentHasher.hash(fileAt: destination) == copied else {
-                throw IntakeError.environment("the copy of \(entry.relativePath) in \(moving) does not match; not moved")
+                throw IntakeError.environment(
+                    "the copy of \(entry.relativePath) in \(moving) does not match; not moved")
             }
         }
         do {

@@ -72,13 +72,15 @@ public final class Catalog: Sendable {
         let timestamp = Self.timestamp(submission.receivedAt)
         try db.execute(
             sql: """
-                INSERT INTO submission (id, receivedAt, source, status, note, requester, priority, levelsOfConcern)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO submission (id, receivedAt, source, status, note, requester, priority, levelsOfConcern,
+                                        filesInPlace)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 submission.id, timestamp, submission.source, submission.status.rawValue, submission.note,
                 submission.requester,
                 submission.priority.rawValue, submission.levelsOfConcern.joined(separator: " "),
+                submission.filesInPlace,
             ])
         for study in submission.studies {
             let patient = study.patient

@@ -138,7 +138,8 @@ enum CatalogSchema {
         // instead of a whole-file hash, and a file's whole-content hash is known only when all of
         // it was read (copied into the store or taken over). Earlier rows keep their whole-file
         // hash, marked, so that they are never taken for identical to a new instance: a re-sent
-        // copy of one is reported as a conflict and kept apart, never silently linked.
+        // copy of one is reported as a conflict and kept apart, never silently linked. A submission
+        // records whether its files were cataloged in place, for `intake check`.
         migrator.registerMigration("v3-instance-header-digest") { db in
             try db.execute(
                 sql: """
@@ -174,6 +175,7 @@ enum CatalogSchema {
                     DROP TABLE file;
                     ALTER TABLE file_v3 RENAME TO file;
                     CREATE INDEX file_instance ON file(instanceRowID);
+                    ALTER TABLE submission ADD COLUMN filesInPlace INTEGER NOT NULL DEFAULT 0;
                     """)
         }
         return migrator

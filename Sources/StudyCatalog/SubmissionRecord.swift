@@ -26,6 +26,9 @@ public struct SubmissionRecord: Sendable {
     /// Every file of the drop, DICOM or not.
     public var files: [File]
     public var findings: [Finding]
+    /// The files were cataloged where they lie (`ingest --in-place`, under `source`), not kept in
+    /// the store or quarantine.
+    public var filesInPlace = false
 
     public init(
         id: String, receivedAt: Date, source: String, status: Status, note: String?, priority: Priority,
