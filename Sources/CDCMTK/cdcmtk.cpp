@@ -90,6 +90,8 @@ public:
     const unsigned char *data() const { return bytes_.data(); }
     bool limitExceeded() const { return limitExceeded_; }
     const OFCondition &status() const { return status_; }
+    // Why the bytes were refused before DCMTK could parse them; empty when they were not.
+    const std::string &refusal() const { return refusal_; }
 
     // Makes [0, end) available (end clamped to the file), reading ahead in large steps. False when
     // the limit or a read error stops it; `loaded()` then tells how far it got.
@@ -121,11 +123,72 @@ public:
             break;
         }
         bytes_.resize(filled);
-        return end <= filled;
+        screen();
+        return end <= filled && refusal_.empty();
     }
 
 private:
+    // DCMTK 3.6.7's DcmByteString::verify(autocorrect) miscomputes its position after shortening
+    // a value component longer than the VR allows, then loops (OFString) or throws out_of_range
+    // (std::string), leaking the directory record being read. DcmDirectoryRecord::read calls it on
+    // (0004,1430) Directory Record Type. Such a value (a CS component over 16 bytes, or a length no
+    // record type has) is refused here, before DCMTK reads the bytes that hold it.
+    void screen() {
+        static const unsigned char little[] = {0x04, 0x00, 0x30, 0x14};
+        static const unsigned char big[] = {0x00, 0x04, 0x14, 0x30};
+        const unsigned char *data = bytes_.data();
+        const size_t length = bytes_.size();
+        size_t position = screenedUntil_;
+        while (refusal_.empty() && position + 8 <= length) {
+            const void *hitLittle = ::memmem(data + position, length - position, little, 4);
+            const void *hitBig = ::memmem(data + position, length - position, big, 4);
+            const unsigned char *hit = static_cast<const unsigned char *>(hitLittle);
+            if (hit == nullptr || (hitBig != nullptr && hitBig < hitLittle)) hit = static_cast<const unsigned char *>(hitBig);
+            if (hit == nullptr) break;
+            const size_t at = static_cast<size_t>(hit - data);
+            if (at + 8 > length) {
+                position = at;
+                break;
+            }
+            const bool isLittle = hit[0] == 0x04;
+            uint64_t valueLength;
+            if (hit[4] == 'C' && hit[5] == 'S') {
+                valueLength = isLittle ? (hit[6] | hit[7] << 8) : (hit[6] << 8 | hit[7]);
+            } else if (isLittle) {
+                valueLength = static_cast<uint64_t>(hit[4]) | static_cast<uint64_t>(hit[5]) << 8 |
+                              static_cast<uint64_t>(hit[6]) << 16 | static_cast<uint64_t>(hit[7]) << 24;
+            } else {
+                position = at + 1;
+                continue;
+            }
+            if (valueLength > 1024) {
+                refusal_ = "a Directory Record Type (0004,1430) of " + std::to_string(valueLength) + " bytes";
+                break;
+            }
+            if (at + 8 + valueLength > length) {
+                if (length < size_) {
+                    position = at;  // screened again once more bytes are in
+                    break;
+                }
+                position = at + 1;  // the file ends first: DCMTK reports it truncated
+                continue;
+            }
+            size_t component = 0;
+            for (uint64_t index = 0; index < valueLength; ++index) {
+                component = hit[8 + index] == '\\' ? 0 : component + 1;
+                if (component > 16) {
+                    refusal_ = "a Directory Record Type (0004,1430) with a value over 16 characters";
+                    break;
+                }
+            }
+            position = at + 1;
+        }
+        screenedUntil_ = position;
+    }
+
     static constexpr uint64_t kFirstRead = 64 * 1024;
+    size_t screenedUntil_ = 0;
+    std::string refusal_;
     int fd_;
     uint64_t size_;
     uint64_t limit_;
@@ -143,7 +206,7 @@ public:
 
     OFBool good() const override { return status().good(); }
     OFCondition status() const override {
-        if (prefix_->limitExceeded()) return EC_IllegalCall;
+        if (prefix_->limitExceeded() || !prefix_->refusal().empty()) return EC_IllegalCall;
         return prefix_->status();
     }
     OFBool eos() override { return position_ >= prefix_->size(); }
@@ -154,6 +217,7 @@ public:
     offile_off_t read(void *destination, offile_off_t length) override {
         if (!good() || length <= 0) return 0;
         prefix_->ensure(position_ + static_cast<uint64_t>(length));
+        if (!prefix_->refusal().empty()) return 0;
         const uint64_t available = prefix_->loaded() > position_ ? prefix_->loaded() - position_ : 0;
         const uint64_t copied = static_cast<uint64_t>(length) < available ? length : available;
         std::memcpy(destination, prefix_->data() + position_, copied);
@@ -324,6 +388,10 @@ bool parse(cdcmtk_file &file, cdcmtk_tag stop_before, cdcmtk_read_limits limits,
     const OFCondition condition = format->readUntilTag(stream, EXS_Unknown, EGL_noChange, kMaxLoadedValueLength,
                                                        stop == DCM_UndefinedTagKey ? DCM_UndefinedTagKey : stop);
     format->transferEnd();
+    if (!file.prefix->refusal().empty()) {
+        set_error(error_out, CDCMTK_ERROR_MALFORMED, "holds " + file.prefix->refusal() + ", refused unparsed");
+        return false;
+    }
     if (file.prefix->limitExceeded()) {
         set_error(error_out, CDCMTK_ERROR_LIMIT_EXCEEDED,
                   "needs more than " + std::to_string(limits.max_bytes) + " bytes read before its pixel data");

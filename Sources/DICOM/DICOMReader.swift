@@ -9,10 +9,19 @@ public struct DICOMReader: Sendable {
         public var maxHeaderBytes: Int64
         /// Sequences nested deeper than this.
         public var maxSequenceDepth: Int
+        /// Records in one DICOMDIR.
+        public var maxDirectoryRecords: Int
+        /// Files and links in one submission (a drop).
+        public var maxFilesPerSubmission: Int
 
-        public init(maxHeaderBytes: Int64 = 32 << 20, maxSequenceDepth: Int = 32) {
+        public init(
+            maxHeaderBytes: Int64 = 32 << 20, maxSequenceDepth: Int = 32, maxDirectoryRecords: Int = 200_000,
+            maxFilesPerSubmission: Int = 100_000
+        ) {
             self.maxHeaderBytes = maxHeaderBytes
             self.maxSequenceDepth = maxSequenceDepth
+            self.maxDirectoryRecords = maxDirectoryRecords
+            self.maxFilesPerSubmission = maxFilesPerSubmission
         }
 
         var native: cdcmtk_read_limits {
@@ -54,6 +63,12 @@ public struct DICOMReader: Sendable {
     /// Reads the DICOMDIR at `path` as a record tree.
     public func readDirectory(at path: String) throws(DICOMReadError) -> DICOMDirectory {
         let file = try DICOMFile(path: path, stopBefore: .endOfDataset, limits: limits)
+        let records = file.dataset.sequenceCount(.directoryRecordSequence)
+        guard records <= limits.maxDirectoryRecords else {
+            throw DICOMReadError(
+                code: .limitExceeded, path: path,
+                detail: "\(records) directory records, more than the limit of \(limits.maxDirectoryRecords)")
+        }
         return DICOMDirectory(file: file)
     }
 

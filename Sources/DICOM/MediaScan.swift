@@ -13,6 +13,8 @@ public struct MediaScan: Sendable {
         case symbolicLink
         /// A FIFO, socket or device: never opened.
         case other
+        /// A file whose name is not valid UTF-8: listed with the bad bytes replaced, never opened.
+        case undecodableName
     }
 
     public struct Entry: Sendable, Hashable {
@@ -45,8 +47,12 @@ public struct MediaScan: Sendable {
     public let entries: [Entry]
     private let entryByKey: [String: Entry]
 
-    /// Lists the folder at `root`. Throws when `root` itself cannot be listed.
-    public init(root: String) throws(DICOMReadError) {
+    /// More than `maxEntries` files were found: the listing stopped there and holds only those.
+    public let exceedsEntryLimit: Bool
+
+    /// Lists the folder at `root`, at most `maxEntries` files and links. Throws when `root` itself
+    /// cannot be listed.
+    public init(root: String, maxEntries: Int = .max) throws(DICOMReadError) {
         self.root = root
         var found: [Entry] = []
         guard let top = opendir(root) else {
@@ -56,7 +62,9 @@ public struct MediaScan: Sendable {
             throw DICOMReadError(code: code, path: root, detail: String(cString: strerror(error)))
         }
         closedir(top)
-        Self.walk(root: root, relative: "", depth: 0, into: &found)
+        Self.walk(root: root, relative: "", depth: 0, limit: maxEntries, into: &found)
+        exceedsEntryLimit = found.count > maxEntries
+        if exceedsEntryLimit { found.removeLast(found.count - maxEntries) }
         entries = found.sorted { $0.relativePath < $1.relativePath }
         var byKey: [String: Entry] = [:]
         for entry in entries {
@@ -95,7 +103,7 @@ public struct MediaScan: Sendable {
                 switch entry.kind {
                 case .regularFile: return .file(entry.relativePath)
                 case .symbolicLink: return .symbolicLink(entry.relativePath)
-                case .other: return .missing
+                case .other, .undecodableName: return .missing
                 }
             }
         }
@@ -131,13 +139,24 @@ public struct MediaScan: Sendable {
         return [key]
     }
 
-    private static func walk(root: String, relative: String, depth: Int, into found: inout [Entry]) {
+    private static func walk(root: String, relative: String, depth: Int, limit: Int, into found: inout [Entry]) {
         let directoryPath = relative.isEmpty ? root : root + "/" + relative
         guard depth <= maximumDepth, let directory = opendir(directoryPath) else { return }
         defer { closedir(directory) }
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+        while found.count <= limit, let entry = readdir(directory) {
+            let decoded = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(validatingCString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            guard let name = decoded else {
+                // Opening it by a repaired name would open another file or none: list it, never open it.
+                let repaired = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+                }
+                found.append(
+                    Entry(
+                        relativePath: relative.isEmpty ? repaired : relative + "/" + repaired, kind: .undecodableName,
+                        size: 0, modificationTime: 0))
+                continue
             }
             if name == "." || name == ".." { continue }
             let childRelative = relative.isEmpty ? name : relative + "/" + name
@@ -146,7 +165,7 @@ public struct MediaScan: Sendable {
             let modified = Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9
             switch status.st_mode & S_IFMT {
             case S_IFDIR:
-                walk(root: root, relative: childRelative, depth: depth + 1, into: &found)
+                walk(root: root, relative: childRelative, depth: depth + 1, limit: limit, into: &found)
             case S_IFREG:
                 found.append(
                     Entry(

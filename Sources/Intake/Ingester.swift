@@ -18,7 +18,9 @@ public final class Ingester: Sendable {
     let reader: DICOMReader
     let logger = Logger(label: "studyintake.intake")
 
-    public init(home: IntakeHome) throws(IntakeError) {
+    /// - Parameter limits: what one file or one drop may cost to read; beyond, a `limit-exceeded`
+    ///   finding.
+    public init(home: IntakeHome, limits: DICOMReader.Limits = DICOMReader.Limits()) throws(IntakeError) {
         self.home = home
         try home.prepare()
         do {
@@ -27,7 +29,7 @@ public final class Ingester: Sendable {
         } catch {
             throw IntakeError.environment("\(error)")
         }
-        reader = DICOMReader()
+        reader = DICOMReader(limits: limits)
         try recoverInterruptedIngests()
     }
 
@@ -73,7 +75,7 @@ public final class Ingester: Sendable {
 
     /// Ingests the folder at `drop`. The folder itself is never changed.
     public func ingest(drop given: String, options: Options = Options()) async throws(IntakeError) -> Receipt {
-        let scan = try MediaScan.drop(at: given)
+        let scan = try MediaScan.drop(at: given, maxEntries: reader.limits.maxFilesPerSubmission)
         let drop = scan.root
         let id = options.submissionID ?? Self.makeSubmissionID()
         let started = Date()
@@ -84,12 +86,14 @@ public final class Ingester: Sendable {
         let copying = !options.inPlace && !options.takeOver
         let keeping: DropPass.Keeping =
             copying ? .copy(into: staging) : options.takeOver ? .hashInPlace : .readHeaderOnly
+        // A drop with more files than the limit is quarantined unread: nothing is copied or parsed.
+        let overLimit = scan.exceedsEntryLimit ? SubmissionAssembly.fileLimitFinding(reader.limits) : nil
         let passed: [DropPass.Result]
         do {
             if copying { try IntakeHome.makeOwnerOnlyFolder(staging) }
             let pass = DropPass(scan: scan, reader: reader, keeping: keeping, jobs: options.maxConcurrentReads)
             passed = try await pass.run(
-                scan.regularFiles.filter { !options.ignoredPaths.contains($0.relativePath) },
+                overLimit != nil ? [] : scan.regularFiles.filter { !options.ignoredPaths.contains($0.relativePath) },
                 progress: options.progress)
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
@@ -99,10 +103,10 @@ public final class Ingester: Sendable {
         for result in passed {
             assembly.add(file: result.file, header: result.header)
         }
-        assembly.checkDirectories(of: scan, reader: reader)
+        if overLimit == nil { assembly.checkDirectories(of: scan, reader: reader) }
         var record = assembly.record(
             receivedAt: started, source: options.source ?? drop, priority: options.priority,
-            quarantineReason: options.quarantineReason)
+            quarantineReason: options.quarantineReason ?? overLimit)
         record.filesInPlace = options.inPlace
         let catalogFindings: [SubmissionRecord.Finding]
         do {

@@ -4,7 +4,7 @@ import Foundation
 extension MediaScan {
     /// Lists a drop: `path` must be a folder itself, not a symbolic link to one (with or without a
     /// trailing slash). Shared by ingest and validate.
-    static func drop(at path: String) throws(IntakeError) -> MediaScan {
+    static func drop(at path: String, maxEntries: Int = .max) throws(IntakeError) -> MediaScan {
         let folder = withoutTrailingSlashes(path)
         var status = stat()
         guard lstat(folder, &status) == 0 else { throw IntakeError.unreadableDrop("no such folder: \(folder)") }
@@ -12,7 +12,7 @@ extension MediaScan {
             throw IntakeError.unreadableDrop("not a folder (symbolic links are not followed): \(folder)")
         }
         do throws(DICOMReadError) {
-            return try MediaScan(root: folder)
+            return try MediaScan(root: folder, maxEntries: maxEntries)
         } catch {
             throw IntakeError.unreadableDrop(error.description)
         }

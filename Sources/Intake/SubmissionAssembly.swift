@@ -72,6 +72,10 @@ struct SubmissionAssembly {
             case .truncated:
                 role = .other
                 findings.append(Finding(severity: .error, code: "truncated", message: error.summary, path: path))
+            case .limitExceeded:
+                role = .other
+                findings.append(
+                    Finding(severity: .error, code: "limit-exceeded", message: error.detail, path: path))
             default:
                 role = .other
                 findings.append(Finding(severity: .error, code: "unreadable-dicom", message: error.summary, path: path))
@@ -241,17 +245,50 @@ struct SubmissionAssembly {
 
     /// Checks each DICOMDIR against the disc: missing files, references leaving the disc, links,
     /// and DICOM files it does not list.
+    /// The finding of a drop with more files than `limits` allow.
+    static func fileLimitFinding(_ limits: DICOMReader.Limits) -> Finding {
+        Finding(
+            severity: .error, code: "limit-exceeded",
+            message: "more than \(limits.maxFilesPerSubmission) files; not read")
+    }
+
     mutating func checkDirectories(of scan: MediaScan, reader: DICOMReader) {
-        for entry in scan.entries where entry.kind == .symbolicLink {
-            findings.append(
-                Finding(
-                    severity: .warning, code: "symlink-skipped", message: "symbolic link, not followed",
-                    path: entry.relativePath))
+        for entry in scan.entries {
+            switch entry.kind {
+            case .regularFile: continue
+            case .symbolicLink:
+                findings.append(
+                    Finding(
+                        severity: .warning, code: "symlink-skipped", message: "symbolic link, not followed",
+                        path: entry.relativePath))
+            case .other:
+                findings.append(
+                    Finding(
+                        severity: .warning, code: "not-regular-file",
+                        message: "a FIFO, socket or device, never opened", path: entry.relativePath))
+            case .undecodableName:
+                findings.append(
+                    Finding(
+                        severity: .warning, code: "undecodable-name",
+                        message: "its name is not valid UTF-8 (shown with the bad bytes replaced); never opened",
+                        path: entry.relativePath))
+            }
         }
         var listed: Set<String> = []
         let directories = scan.dicomdirPaths
         for dicomdir in directories {
-            guard let directory = try? reader.readDirectory(at: scan.path(of: dicomdir)) else { continue }
+            let directory: DICOMDirectory
+            do throws(DICOMReadError) {
+                directory = try reader.readDirectory(at: scan.path(of: dicomdir))
+            } catch {
+                // Other failures are the file's own finding, from reading its header.
+                let reported = findings.contains { $0.code == "limit-exceeded" && $0.path == dicomdir }
+                if error.code == .limitExceeded && !reported {
+                    findings.append(
+                        Finding(severity: .error, code: "limit-exceeded", message: error.detail, path: dicomdir))
+                }
+                continue
+            }
             for problem in directory.structuralProblems {
                 findings.append(
                     Finding(severity: .warning, code: "dicomdir-structure", message: problem, path: dicomdir))

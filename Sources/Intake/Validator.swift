@@ -5,27 +5,35 @@ import StudyCatalog
 /// `intake validate`: the rules `ingest` applies (one engine, `SubmissionAssembly`), run over a
 /// folder without a catalog, a store or any write: the files are only read.
 public struct Validator: Sendable {
-    let reader = DICOMReader()
+    let reader: DICOMReader
     let rules: SubmissionAssembly.RuleSet
 
-    /// - Parameter spineReview: add the review-readiness checks of a cervical-spine second opinion.
-    public init(spineReview: Bool = true) {
+    /// - Parameters:
+    ///   - spineReview: add the review-readiness checks of a cervical-spine second opinion.
+    ///   - limits: what one file or one folder may cost to read; beyond, a `limit-exceeded` finding.
+    public init(spineReview: Bool = true, limits: DICOMReader.Limits = DICOMReader.Limits()) {
         rules = spineReview ? .spineReview : .none
+        reader = DICOMReader(limits: limits)
     }
 
     /// Checks the folder at `path` as one submission.
     public func validate(
         path given: String, maxConcurrentReads: Int = DICOMReader.processorCount
     ) async throws(IntakeError) -> ValidationReport {
-        let scan = try MediaScan.drop(at: given)
+        let scan = try MediaScan.drop(at: given, maxEntries: reader.limits.maxFilesPerSubmission)
         let path = scan.root
         let pass = DropPass(scan: scan, reader: reader, keeping: .readHeaderOnly, jobs: maxConcurrentReads)
-        var assembly = SubmissionAssembly(id: "validate", note: nil)
+        // Unread: a folder past the file limit is refused as a whole.
+        var assembly = SubmissionAssembly(
+            id: "validate", note: nil,
+            findings: scan.exceedsEntryLimit ? [SubmissionAssembly.fileLimitFinding(reader.limits)] : [])
         assembly.rules = rules
-        for result in try await pass.run(scan.regularFiles) {
-            assembly.add(file: result.file, header: result.header)
+        if !scan.exceedsEntryLimit {
+            for result in try await pass.run(scan.regularFiles) {
+                assembly.add(file: result.file, header: result.header)
+            }
+            assembly.checkDirectories(of: scan, reader: reader)
         }
-        assembly.checkDirectories(of: scan, reader: reader)
         let record = assembly.record(receivedAt: Date(), source: path, priority: .routine)
         let receipt = assembly.receipt(record: record, catalogFindings: assembly.duplicateFindings(), storedAt: path)
         return ValidationReport(path: path, receipt: receipt)

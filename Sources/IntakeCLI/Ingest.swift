@@ -19,6 +19,7 @@ extension IntakeCommand {
 
         @OptionGroup var homeOptions: HomeOptions
         @OptionGroup var logging: LoggingOptions
+        @OptionGroup var limitOptions: LimitOptions
 
         @Option(help: "The note that came with the disc, e.g. \"OPLL between C3 and C4, extended to C2\".")
         var note: String?
@@ -58,7 +59,7 @@ extension IntakeCommand {
                 }
                 noteText = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             }
-            let ingester = try Ingester(home: homeOptions.intakeHome)
+            let ingester = try Ingester(home: homeOptions.intakeHome, limits: limitOptions.limits)
             var receipts: [Receipt] = []
             var unusablePaths = 0
             for path in paths {

@@ -45,12 +45,13 @@ struct QuarantineRetry: AsyncParsableCommand {
 
     @OptionGroup var homeOptions: HomeOptions
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var limitOptions: LimitOptions
     @Option(help: "Output format: text or json.") var format: ReportFormat = .text
     @Argument(help: "The quarantined submission's id.") var id: String
 
     func run() async throws {
         logging.bootstrap()
-        let receipt = try await Ingester(home: homeOptions.intakeHome).retryQuarantined(id)
+        let receipt = try await Ingester(home: homeOptions.intakeHome, limits: limitOptions.limits).retryQuarantined(id)
         switch format {
         case .json: try printJSON(receipt)
         case .text: print(receipt.text)

@@ -12,6 +12,8 @@ extension IntakeCommand {
         )
 
         @OptionGroup var logging: LoggingOptions
+
+        @OptionGroup var limitOptions: LimitOptions
         @Option(help: "Output format: text or json.") var format: ReportFormat = .text
         @Option(help: "spine-review (default: also checks what a cervical-spine second opinion needs) or none.")
         var rules: RuleChoice = .spineReview
@@ -33,7 +35,7 @@ extension IntakeCommand {
             var reports: [ValidationReport] = []
             for path in paths {
                 reports.append(
-                    try await Validator(spineReview: rules == .spineReview).validate(
+                    try await Validator(spineReview: rules == .spineReview, limits: limitOptions.limits).validate(
                         path: path, maxConcurrentReads: jobs))
             }
             switch format {

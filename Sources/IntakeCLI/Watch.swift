@@ -19,6 +19,7 @@ extension IntakeCommand {
 
         @OptionGroup var homeOptions: HomeOptions
         @OptionGroup var logging: LoggingOptions
+        @OptionGroup var limitOptions: LimitOptions
         @Option(help: "The inbox folder.") var inbox: String
         @Option(help: "Seconds between the two listings that must agree.") var settle: Double = 10
         @Option(help: "Seconds between passes when inotify says nothing.") var poll: Double = 5
@@ -34,7 +35,7 @@ extension IntakeCommand {
 
         func run() async throws {
             logging.bootstrap()
-            let inbox = try Inbox(path: self.inbox, ingester: try Ingester(home: homeOptions.intakeHome))
+            let inbox = try Inbox(path: self.inbox, ingester: try Ingester(home: homeOptions.intakeHome, limits: limitOptions.limits))
             let watcher = InboxWatcher(
                 inbox: inbox, settle: .milliseconds(Int(settle * 1000)), poll: poll,
                 incompleteTimeout: incompleteTimeout, once: once

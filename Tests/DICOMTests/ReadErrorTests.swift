@@ -99,3 +99,34 @@ struct TemporaryFolder {
         return file
     }
 }
+
+@Suite("Inputs the fuzzers found, read again on every test run")
+struct FuzzRegressionTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fuzz/regressions").path
+
+    static var inputs: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+    }
+
+    @Test("There are regression inputs")
+    func present() {
+        #expect(Self.inputs.count >= 2)
+    }
+
+    /// A Directory Record Type longer than CS allows made DCMTK loop or throw and leak; it is now
+    /// refused before DCMTK parses it, whether the file is read as a header or as a DICOMDIR.
+    @Test("Each is a typed error or a value, read as a header and as a DICOMDIR", arguments: inputs)
+    func readsSafely(name: String) {
+        let path = Self.folder + "/" + name
+        for read in [{ _ = try DICOMReader().readHeader(at: path) }, { _ = try DICOMReader().readDirectory(at: path) }] {
+            do {
+                try read()
+            } catch let error as DICOMReadError {
+                #expect(error.code == .malformed, "\(error)")
+            } catch {
+                Issue.record("unexpected \(error)")
+            }
+        }
+    }
+}
