@@ -22,6 +22,8 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <pthread.h>
+#include <exception>
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -93,6 +95,13 @@ public:
     // Why the bytes were refused before DCMTK could parse them; empty when they were not.
     const std::string &refusal() const { return refusal_; }
 
+    // DCMTK parses nested sequences by recursion, about 1.5 KB of stack per level: a few thousand
+    // levels overflow a thread's stack. Nesting needs one item start (FFFE,E000) per level, so the
+    // item starts among the bytes read bound the depth DCMTK can reach. Bytes beyond `budget` item
+    // starts are withheld from the parser.
+    void setItemBudget(uint64_t budget) { itemBudget_ = budget; }
+    bool itemBudgetExceeded() const { return itemStarts_ > itemBudget_; }
+
     // Makes [0, end) available (end clamped to the file), reading ahead in large steps. False when
     // the limit or a read error stops it; `loaded()` then tells how far it got.
     bool ensure(uint64_t end) {
@@ -124,7 +133,8 @@ public:
         }
         bytes_.resize(filled);
         screen();
-        return end <= filled && refusal_.empty();
+        countItemStarts(start);
+        return end <= filled && refusal_.empty() && !itemBudgetExceeded();
     }
 
 private:
@@ -186,7 +196,27 @@ private:
         screenedUntil_ = position;
     }
 
+    // Counts item-start tags, little and big endian, in bytes newly read from `from` (and the three
+    // before it, where a tag may have started).
+    void countItemStarts(size_t from) {
+        static const unsigned char little[] = {0xFE, 0xFF, 0x00, 0xE0};
+        static const unsigned char big[] = {0xFF, 0xFE, 0xE0, 0x00};
+        const size_t start = from >= 3 ? from - 3 : 0;
+        for (const unsigned char *pattern : {little, big}) {
+            const unsigned char *cursor = bytes_.data() + start;
+            const unsigned char *end = bytes_.data() + bytes_.size();
+            while (cursor + 4 <= end) {
+                const void *hit = ::memmem(cursor, static_cast<size_t>(end - cursor), pattern, 4);
+                if (hit == nullptr) break;
+                ++itemStarts_;
+                cursor = static_cast<const unsigned char *>(hit) + 1;
+            }
+        }
+    }
+
     static constexpr uint64_t kFirstRead = 64 * 1024;
+    uint64_t itemStarts_ = 0;
+    uint64_t itemBudget_ = UINT64_MAX;
     size_t screenedUntil_ = 0;
     std::string refusal_;
     int fd_;
@@ -206,7 +236,9 @@ public:
 
     OFBool good() const override { return status().good(); }
     OFCondition status() const override {
-        if (prefix_->limitExceeded() || !prefix_->refusal().empty()) return EC_IllegalCall;
+        if (prefix_->limitExceeded() || !prefix_->refusal().empty() || prefix_->itemBudgetExceeded()) {
+            return EC_IllegalCall;
+        }
         return prefix_->status();
     }
     OFBool eos() override { return position_ >= prefix_->size(); }
@@ -217,7 +249,7 @@ public:
     offile_off_t read(void *destination, offile_off_t length) override {
         if (!good() || length <= 0) return 0;
         prefix_->ensure(position_ + static_cast<uint64_t>(length));
-        if (!prefix_->refusal().empty()) return 0;
+        if (!good()) return 0;
         const uint64_t available = prefix_->loaded() > position_ ? prefix_->loaded() - position_ : 0;
         const uint64_t copied = static_cast<uint64_t>(length) < available ? length : available;
         std::memcpy(destination, prefix_->data() + position_, copied);
@@ -379,7 +411,16 @@ namespace {
 
 // Parses the dataset from the start of the file's prefix up to the first top-level element at or
 // after `stop_before` (everything for (FFFF,FFFF)), replacing an earlier parse of the same file.
-bool parse(cdcmtk_file &file, cdcmtk_tag stop_before, cdcmtk_read_limits limits, cdcmtk_error **error_out) {
+// Item starts a parse may see on the caller's own thread (at most ~1.5 MB of parser stack), and on a
+// parser thread of its own with a kParserStack stack; beyond that, a file is refused.
+constexpr uint64_t kInlineItemStarts = 1000;
+constexpr uint64_t kMaxItemStarts = 100000;
+constexpr size_t kParserStack = size_t(256) << 20;
+
+enum class ParseOutcome { parsed, failed, needsDeeperStack };
+
+ParseOutcome parse_within_budget(cdcmtk_file &file, cdcmtk_tag stop_before, cdcmtk_read_limits limits,
+                                 cdcmtk_error **error_out) {
     auto format = std::make_unique<DcmFileFormat>();
     PrefixInputStream stream(file.prefix, 0);
     format->setReadMode(ERM_autoDetect);
@@ -388,18 +429,19 @@ bool parse(cdcmtk_file &file, cdcmtk_tag stop_before, cdcmtk_read_limits limits,
     const OFCondition condition = format->readUntilTag(stream, EXS_Unknown, EGL_noChange, kMaxLoadedValueLength,
                                                        stop == DCM_UndefinedTagKey ? DCM_UndefinedTagKey : stop);
     format->transferEnd();
+    if (file.prefix->itemBudgetExceeded()) return ParseOutcome::needsDeeperStack;
     if (!file.prefix->refusal().empty()) {
         set_error(error_out, CDCMTK_ERROR_MALFORMED, "holds " + file.prefix->refusal() + ", refused unparsed");
-        return false;
+        return ParseOutcome::failed;
     }
     if (file.prefix->limitExceeded()) {
         set_error(error_out, CDCMTK_ERROR_LIMIT_EXCEEDED,
                   "needs more than " + std::to_string(limits.max_bytes) + " bytes read before its pixel data");
-        return false;
+        return ParseOutcome::failed;
     }
     if (!file.prefix->status().good()) {
         set_error(error_out, CDCMTK_ERROR_UNREADABLE, file.prefix->status().text());
-        return false;
+        return ParseOutcome::failed;
     }
     if (condition.bad()) {
         // A stream that asks for more data (EC_StreamNotifyClient) has ended before an element was
@@ -408,21 +450,69 @@ bool parse(cdcmtk_file &file, cdcmtk_tag stop_before, cdcmtk_read_limits limits,
         set_error(error_out, ran_out ? CDCMTK_ERROR_TRUNCATED : CDCMTK_ERROR_MALFORMED,
                   ran_out ? std::string("ends before its last element is complete (") + condition.text() + ")"
                           : condition.text());
-        return false;
+        return ParseOutcome::failed;
     }
     if (format->getDataset()->card() == 0) {
         set_error(error_out, CDCMTK_ERROR_NOT_DICOM, "holds no DICOM dataset");
-        return false;
+        return ParseOutcome::failed;
     }
     const unsigned depth = sequence_depth(format->getDataset(), limits.max_sequence_depth + 1);
     if (depth > limits.max_sequence_depth) {
         set_error(error_out, CDCMTK_ERROR_LIMIT_EXCEEDED,
                   "has sequences nested more than " + std::to_string(limits.max_sequence_depth) + " deep");
-        return false;
+        return ParseOutcome::failed;
     }
     file.format = std::move(format);
     file.parsed_until = stream.position() < file.prefix->loaded() ? stream.position() : file.prefix->loaded();
-    return true;
+    return ParseOutcome::parsed;
+}
+
+// Parses on the caller's thread while the item starts seen allow it; a file with more (an
+// enhanced multi-frame object, or a nesting bomb) is parsed again from the bytes in memory on a
+// thread with a deep stack, and refused past kMaxItemStarts.
+bool parse(cdcmtk_file &file, cdcmtk_tag stop_before, cdcmtk_read_limits limits, cdcmtk_error **error_out) {
+    file.prefix->setItemBudget(kInlineItemStarts);
+    const ParseOutcome inline_outcome = parse_within_budget(file, stop_before, limits, error_out);
+    if (inline_outcome != ParseOutcome::needsDeeperStack) return inline_outcome == ParseOutcome::parsed;
+
+    file.prefix->setItemBudget(kMaxItemStarts);
+    struct Job {
+        cdcmtk_file *file;
+        cdcmtk_tag stop_before;
+        cdcmtk_read_limits limits;
+        cdcmtk_error **error_out;
+        ParseOutcome outcome = ParseOutcome::failed;
+        std::exception_ptr exception;
+    } job{&file, stop_before, limits, error_out};
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setstacksize(&attributes, kParserStack);
+    pthread_t thread;
+    const int created = pthread_create(
+        &thread, &attributes,
+        [](void *argument) -> void * {
+            auto *job = static_cast<Job *>(argument);
+            try {
+                job->outcome = parse_within_budget(*job->file, job->stop_before, job->limits, job->error_out);
+            } catch (...) {
+                job->exception = std::current_exception();
+            }
+            return nullptr;
+        },
+        &job);
+    pthread_attr_destroy(&attributes);
+    if (created != 0) {
+        set_error(error_out, CDCMTK_ERROR_INTERNAL, std::string("cannot start a parser thread: ") + std::strerror(created));
+        return false;
+    }
+    pthread_join(thread, nullptr);
+    if (job.exception) std::rethrow_exception(job.exception);
+    if (job.outcome == ParseOutcome::needsDeeperStack) {
+        set_error(error_out, CDCMTK_ERROR_LIMIT_EXCEEDED,
+                  "has more than " + std::to_string(kMaxItemStarts) + " sequence items");
+        return false;
+    }
+    return job.outcome == ParseOutcome::parsed;
 }
 
 } // namespace

@@ -130,3 +130,44 @@ struct FuzzRegressionTests {
         }
     }
 }
+
+@Suite("Nesting bombs: deeper than DCMTK's recursion can go on one stack")
+struct NestingBombTests {
+    /// A sample file with `depth` sequences nested right after its meta group, each one item deep.
+    static func nested(_ depth: Int) throws -> String {
+        let source = try [UInt8](Data(contentsOf: URL(fileURLWithPath: SampleStudies.path("CSPINE_CT/IMAGES/BONE_006.dcm"))))
+        let groupLength = Int(source[140]) | Int(source[141]) << 8 | Int(source[142]) << 16 | Int(source[143]) << 24
+        let metaEnd = 144 + groupLength
+        let open: [UInt8] = [0x08, 0x00, 0x40, 0x11] + Array("SQ".utf8) + [0, 0, 0xFF, 0xFF, 0xFF, 0xFF]
+            + [0xFE, 0xFF, 0x00, 0xE0, 0xFF, 0xFF, 0xFF, 0xFF]
+        let close: [UInt8] = [0xFE, 0xFF, 0x0D, 0xE0, 0, 0, 0, 0, 0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0]
+        var bytes = Array(source[..<metaEnd])
+        bytes.reserveCapacity(source.count + depth * (open.count + close.count))
+        for _ in 0..<depth { bytes += open }
+        for _ in 0..<depth { bytes += close }
+        bytes += source[metaEnd...]
+        let path = NSTemporaryDirectory() + "studyintake-nested-\(depth)-\(UUID().uuidString).dcm"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test("Beyond the depth limit, below and above what one stack holds, beyond the item limit", arguments: [40, 10_000, 120_000])
+    func bomb(depth: Int) throws {
+        let path = try Self.nested(depth)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            _ = try DICOMReader().readHeader(at: path)
+            Issue.record("a \(depth)-deep file was read")
+        } catch {
+            #expect(error.code == .limitExceeded, "\(error)")
+        }
+    }
+
+    @Test("Within the depth limit the file reads")
+    func shallow() throws {
+        let path = try Self.nested(5)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let header = try DICOMReader().readHeader(at: path)
+        #expect(header.series.modality == "CT")
+    }
+}
