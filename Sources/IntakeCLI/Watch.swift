@@ -35,7 +35,8 @@ extension IntakeCommand {
 
         func run() async throws {
             logging.bootstrap()
-            let inbox = try Inbox(path: self.inbox, ingester: try Ingester(home: homeOptions.intakeHome, limits: limitOptions.limits))
+            let inbox = try Inbox(
+                path: self.inbox, ingester: try Ingester(home: homeOptions.intakeHome, limits: limitOptions.limits))
             let watcher = InboxWatcher(
                 inbox: inbox, settle: .milliseconds(Int(settle * 1000)), poll: poll,
                 incompleteTimeout: incompleteTimeout, once: once

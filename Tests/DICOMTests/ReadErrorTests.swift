@@ -119,7 +119,8 @@ struct FuzzRegressionTests {
     @Test("Each is a typed error or a value, read as a header and as a DICOMDIR", arguments: inputs)
     func readsSafely(name: String) {
         let path = Self.folder + "/" + name
-        for read in [{ _ = try DICOMReader().readHeader(at: path) }, { _ = try DICOMReader().readDirectory(at: path) }] {
+        for read in [{ _ = try DICOMReader().readHeader(at: path) }, { _ = try DICOMReader().readDirectory(at: path) }]
+        {
             do {
                 try read()
             } catch let error as DICOMReadError {
@@ -135,10 +136,12 @@ struct FuzzRegressionTests {
 struct NestingBombTests {
     /// A sample file with `depth` sequences nested right after its meta group, each one item deep.
     static func nested(_ depth: Int) throws -> String {
-        let source = try [UInt8](Data(contentsOf: URL(fileURLWithPath: SampleStudies.path("CSPINE_CT/IMAGES/BONE_006.dcm"))))
+        let source = try [UInt8](
+            Data(contentsOf: URL(fileURLWithPath: SampleStudies.path("CSPINE_CT/IMAGES/BONE_006.dcm"))))
         let groupLength = Int(source[140]) | Int(source[141]) << 8 | Int(source[142]) << 16 | Int(source[143]) << 24
         let metaEnd = 144 + groupLength
-        let open: [UInt8] = [0x08, 0x00, 0x40, 0x11] + Array("SQ".utf8) + [0, 0, 0xFF, 0xFF, 0xFF, 0xFF]
+        let open: [UInt8] =
+            [0x08, 0x00, 0x40, 0x11] + Array("SQ".utf8) + [0, 0, 0xFF, 0xFF, 0xFF, 0xFF]
             + [0xFE, 0xFF, 0x00, 0xE0, 0xFF, 0xFF, 0xFF, 0xFF]
         let close: [UInt8] = [0xFE, 0xFF, 0x0D, 0xE0, 0, 0, 0, 0, 0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0]
         var bytes = Array(source[..<metaEnd])
@@ -151,7 +154,9 @@ struct NestingBombTests {
         return path
     }
 
-    @Test("Beyond the depth limit, below and above what one stack holds, beyond the item limit", arguments: [40, 10_000, 120_000])
+    @Test(
+        "Beyond the depth limit, below and above what one stack holds, beyond the item limit",
+        arguments: [40, 10_000, 120_000])
     func bomb(depth: Int) throws {
         let path = try Self.nested(depth)
         defer { try? FileManager.default.removeItem(atPath: path) }

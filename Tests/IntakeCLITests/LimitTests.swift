@@ -52,9 +52,12 @@ struct LimitTests {
         defer { home.remove() }
         let drop = IntakeProcess.sampleStudies + "/CSPINE_CT"
         let before = try FileManager.default.subpathsOfDirectory(atPath: drop).sorted()
-        let outcome = try IntakeProcess.run(["ingest", "--home", home.path, "--max-files", "5", "--format", "json", drop])
+        let outcome = try IntakeProcess.run([
+            "ingest", "--home", home.path, "--max-files", "5", "--format", "json", drop,
+        ])
         #expect(outcome.status == 1)
-        let receipt = try #require((try JSONSerialization.jsonObject(with: outcome.standardOutput) as? [[String: Any]])?.first)
+        let receipt = try #require(
+            (try JSONSerialization.jsonObject(with: outcome.standardOutput) as? [[String: Any]])?.first)
         #expect(receipt["status"] as? String == "quarantined")
         let id = try #require(receipt["submissionId"] as? String)
         let kept = try FileManager.default.contentsOfDirectory(atPath: home.path + "/quarantine/" + id)
