@@ -25,7 +25,9 @@
 #include <pthread.h>
 #include <exception>
 #include <string>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <vector>
 
@@ -319,6 +321,7 @@ cdcmtk_error_code code_for_errno(int error) {
     case EPERM:
         return CDCMTK_ERROR_PERMISSION_DENIED;
     case ELOOP:
+    case EXDEV:
         return CDCMTK_ERROR_SYMBOLIC_LINK;
     default:
         return CDCMTK_ERROR_UNREADABLE;
@@ -540,14 +543,55 @@ bool cdcmtk_initialize(cdcmtk_log_handler handler, cdcmtk_error **error_out) {
     return false;
 }
 
-cdcmtk_file *cdcmtk_file_open(const char *path, cdcmtk_tag stop_before, cdcmtk_read_limits limits,
+int cdcmtk_open_beneath(const char *root, const char *relative) {
+    const int rootFD = ::open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rootFD < 0) return -1;
+    struct open_how how;
+    std::memset(&how, 0, sizeof how);
+    how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    long fd = ::syscall(SYS_openat2, rootFD, relative, &how, sizeof how);
+    if (fd < 0 && (errno == ENOSYS || errno == EPERM)) {
+        // No openat2 here (an old kernel, or a seccomp filter): walk the components ourselves.
+        fd = ::dup(rootFD);
+        std::string rest(relative);
+        while (fd >= 0) {
+            const size_t slash = rest.find('/');
+            const std::string component = rest.substr(0, slash);
+            if (component.empty() || component == "." || component == "..") {
+                ::close(static_cast<int>(fd));
+                fd = -1;
+                errno = EXDEV;
+                break;
+            }
+            const bool last = slash == std::string::npos;
+            const int flags = O_CLOEXEC | O_NOFOLLOW | (last ? O_RDONLY | O_NONBLOCK : O_PATH | O_DIRECTORY);
+            const int next = ::openat(static_cast<int>(fd), component.c_str(), flags);
+            const int saved = errno;
+            ::close(static_cast<int>(fd));
+            fd = next;
+            errno = saved;
+            if (last) break;
+            rest = rest.substr(slash + 1);
+        }
+    }
+    const int saved = errno;
+    ::close(rootFD);
+    errno = saved;
+    return static_cast<int>(fd);
+}
+
+cdcmtk_file *cdcmtk_file_open(const char *root, const char *path, cdcmtk_tag stop_before, cdcmtk_read_limits limits,
                               cdcmtk_error **error_out) {
     try {
-        const int fd = ::open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+        const int fd = root != nullptr ? cdcmtk_open_beneath(root, path)
+                                       : ::open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
         if (fd < 0) {
             const int error = errno;
             set_error(error_out, code_for_errno(error),
-                      error == ELOOP ? "is a symbolic link, not followed" : std::strerror(error));
+                      error == ELOOP   ? "is a symbolic link, not followed"
+                      : error == EXDEV ? "leaves the folder it was found in, not followed"
+                                       : std::strerror(error));
             return nullptr;
         }
         struct stat status;

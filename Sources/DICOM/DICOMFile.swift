@@ -8,15 +8,19 @@ final class DICOMFile {
     private let handle: OpaquePointer
     let path: String
 
-    /// Opens `path` and parses it up to the first top-level element at or after `stopBefore`.
-    init(path: String, stopBefore: DICOMTag, limits: DICOMReader.Limits) throws(DICOMReadError) {
+    /// Opens `path` and parses it up to the first top-level element at or after `stopBefore`. With a
+    /// `root`, `path` is relative to it and nothing outside it is opened, through no symbolic link.
+    init(path: String, beneath root: String? = nil, stopBefore: DICOMTag, limits: DICOMReader.Limits)
+        throws(DICOMReadError)
+    {
         try DCMTKRuntime.readiness.get()
         var error: OpaquePointer?
-        guard let handle = cdcmtk_file_open(path, stopBefore.native, limits.native, &error) else {
-            throw DICOMReadError(consuming: error, path: path)
+        let fullPath = root.map { $0 + "/" + path } ?? path
+        guard let handle = cdcmtk_file_open(root, path, stopBefore.native, limits.native, &error) else {
+            throw DICOMReadError(consuming: error, path: fullPath)
         }
         self.handle = handle
-        self.path = path
+        self.path = fullPath
     }
 
     /// Parses again from the bytes already read, up to `stopBefore`; earlier items become invalid.

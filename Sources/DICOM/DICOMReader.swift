@@ -50,8 +50,11 @@ public struct DICOMReader: Sendable {
     /// which cannot carry those, the parse stops at group 0029, before the vendors' private blocks
     /// (a Siemens CSA header alone is tens of kilobytes); any other file is parsed again from the
     /// bytes already in memory, up to Pixel Data.
-    public func readHeader(at path: String) throws(DICOMReadError) -> DICOMHeader {
-        let file = try DICOMFile(path: path, stopBefore: .afterSingleFrameAttributes, limits: limits)
+    ///
+    /// With a `root`, `path` is relative to it, and the file is opened only if it lies below it
+    /// through no symbolic link (a folder swapped for a link after listing is refused).
+    public func readHeader(at path: String, beneath root: String? = nil) throws(DICOMReadError) -> DICOMHeader {
+        let file = try DICOMFile(path: path, beneath: root, stopBefore: .afterSingleFrameAttributes, limits: limits)
         let sopClass =
             file.dataset.stringBytes(.sopClassUID) ?? file.meta.stringBytes(.mediaStorageSOPClassUID) ?? []
         if !Self.singleFrameImageClasses.contains(String(decoding: sopClass, as: UTF8.self).trimmingSpaces()) {
@@ -61,8 +64,8 @@ public struct DICOMReader: Sendable {
     }
 
     /// Reads the DICOMDIR at `path` as a record tree.
-    public func readDirectory(at path: String) throws(DICOMReadError) -> DICOMDirectory {
-        let file = try DICOMFile(path: path, stopBefore: .endOfDataset, limits: limits)
+    public func readDirectory(at path: String, beneath root: String? = nil) throws(DICOMReadError) -> DICOMDirectory {
+        let file = try DICOMFile(path: path, beneath: root, stopBefore: .endOfDataset, limits: limits)
         let records = file.dataset.sequenceCount(.directoryRecordSequence)
         guard records <= limits.maxDirectoryRecords else {
             throw DICOMReadError(

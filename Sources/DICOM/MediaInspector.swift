@@ -61,7 +61,7 @@ public struct MediaInspector: Sendable {
                 let written = fileID.joined(separator: "\\")
                 let shown = scan.path(of: dicomdir) + " → " + written
                 switch scan.resolve(referencedFileID: fileID, fromDICOMDIRAt: dicomdir) {
-                case .file, .symbolicLink:
+                case .file, .symbolicLink, .hardLink:
                     continue
                 case .missing:
                     let error = DICOMReadError(code: .listedButMissing, path: shown, detail: "")

@@ -1,3 +1,5 @@
+internal import CDCMTK
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -15,6 +17,9 @@ public struct MediaScan: Sendable {
         case other
         /// A file whose name is not valid UTF-8: listed with the bad bytes replaced, never opened.
         case undecodableName
+        /// A regular file with other names (hard links) outside what was listed, perhaps outside
+        /// the drop: its bytes are not only the drop's, so it is never opened.
+        case hardLink
     }
 
     public struct Entry: Sendable, Hashable {
@@ -33,6 +38,8 @@ public struct MediaScan: Sendable {
         case file(String)
         /// A symbolic link below the root (its relative path): never followed.
         case symbolicLink(String)
+        /// A file below the root with other hard links (its relative path): never opened.
+        case hardLink(String)
         /// Nothing of that name is on the disc.
         case missing
         /// The reference leaves the disc (`..`, an absolute path, a separator inside a component).
@@ -103,6 +110,7 @@ public struct MediaScan: Sendable {
                 switch entry.kind {
                 case .regularFile: return .file(entry.relativePath)
                 case .symbolicLink: return .symbolicLink(entry.relativePath)
+                case .hardLink: return .hardLink(entry.relativePath)
                 case .other, .undecodableName: return .missing
                 }
             }
@@ -115,6 +123,12 @@ public struct MediaScan: Sendable {
         var trimmed = path
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
         return trimmed
+    }
+
+    /// Opens an entry for reading, only below the root and through no symbolic link: a descriptor,
+    /// or -1 with errno (ELOOP for a link, EXDEV for a path that leaves the root).
+    public func openForReading(_ relativePath: String) -> Int32 {
+        cdcmtk_open_beneath(root, relativePath)
     }
 
     /// The full path of an entry.
@@ -169,8 +183,8 @@ public struct MediaScan: Sendable {
             case S_IFREG:
                 found.append(
                     Entry(
-                        relativePath: childRelative, kind: .regularFile, size: UInt64(status.st_size),
-                        modificationTime: modified))
+                        relativePath: childRelative, kind: status.st_nlink > 1 ? .hardLink : .regularFile,
+                        size: UInt64(status.st_size), modificationTime: modified))
             case S_IFLNK:
                 found.append(
                     Entry(relativePath: childRelative, kind: .symbolicLink, size: 0, modificationTime: modified))

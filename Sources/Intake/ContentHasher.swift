@@ -34,16 +34,27 @@ enum ContentHasher {
         return try stream(from: input, path: path, to: nil, destination: "")
     }
 
-    /// Copies `source` to a new file `destination` (0600), hashing what it reads, then fsyncs the
-    /// copy. Returns the hash and size of what was copied. A source that changes while it is copied
-    /// (its size, times or inode differ afterwards) is copied again, up to three times, then refused.
-    static func copy(from source: String, to destination: String) throws(IntakeError) -> (hash: String, size: Int64) {
+    /// The hex SHA-256 and size of an entry of a drop, opened only below the drop's root.
+    static func hash(_ relativePath: String, in scan: MediaScan) throws(IntakeError) -> (hash: String, size: Int64) {
+        let input = try open(relativePath, in: scan)
+        defer { close(input) }
+        return try stream(from: input, path: scan.path(of: relativePath), to: nil, destination: "")
+    }
+
+    /// Copies an entry of a drop (opened only below its root) to a new file `destination` (0600),
+    /// hashing what it reads, then fsyncs the copy. Returns the hash and size of what was copied.
+    /// A source that changes while it is copied (its size or times differ afterwards) is copied
+    /// again, up to three times, then refused.
+    static func copy(_ relativePath: String, in scan: MediaScan, to destination: String) throws(IntakeError) -> (
+        hash: String, size: Int64
+    ) {
+        let source = scan.path(of: relativePath)
         for _ in 0..<3 {
-            let input = try openForReading(source)
+            let input = try open(relativePath, in: scan)
             defer { close(input) }
             let before = try identity(of: input, path: source)
             unlink(destination)
-            let output = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            let output = Glibc.open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
             guard output >= 0 else {
                 throw IntakeError.environment("cannot create \(destination): \(String(cString: strerror(errno)))")
             }
@@ -55,14 +66,24 @@ enum ContentHasher {
                     throw IntakeError.environment("cannot write \(destination): \(String(cString: strerror(errno)))")
                 }
             }
-            var after = stat()
-            if stat(source, &after) == 0, Identity(after) == before, copied.size == before.size { return copied }
+            if try identity(of: input, path: source) == before, copied.size == before.size { return copied }
         }
         throw IntakeError.unreadableDrop("\(source) kept changing while it was copied; not accepted")
     }
 
+    private static func open(_ relativePath: String, in scan: MediaScan) throws(IntakeError) -> Int32 {
+        let descriptor = scan.openForReading(relativePath)
+        guard descriptor >= 0 else {
+            let reason =
+                errno == ELOOP || errno == EXDEV
+                ? "a symbolic link or a path out of the drop" : String(cString: strerror(errno))
+            throw IntakeError.unreadableDrop("cannot read \(scan.path(of: relativePath)): \(reason)")
+        }
+        return descriptor
+    }
+
     private static func openForReading(_ path: String) throws(IntakeError) -> Int32 {
-        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        let descriptor = Glibc.open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw IntakeError.unreadableDrop("cannot read \(path): \(String(cString: strerror(errno)))")
         }

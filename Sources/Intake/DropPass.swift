@@ -60,35 +60,34 @@ struct DropPass: Sendable {
     }
 
     private func keep(_ entry: MediaScan.Entry) -> Swift.Result<Result, IntakeError> {
-        let source = scan.path(of: entry.relativePath)
         do throws(IntakeError) {
             switch keeping {
             case .readHeaderOnly:
-                let header = read(source)
+                let header = read(entry.relativePath, beneath: scan.root)
                 let size = (try? header.get().fileSize) ?? Int64(entry.size)
                 let file = Ingester.StoredFile(relativePath: entry.relativePath, size: size, contentHash: nil)
                 return .success(Result(file: file, header: header))
             case .hashInPlace:
-                let hashed = try ContentHasher.hash(fileAt: source)
+                let hashed = try ContentHasher.hash(entry.relativePath, in: scan)
                 let file = Ingester.StoredFile(
                     relativePath: entry.relativePath, size: hashed.size, contentHash: hashed.hash)
-                return .success(Result(file: file, header: read(source)))
+                return .success(Result(file: file, header: read(entry.relativePath, beneath: scan.root)))
             case .copy(let root):
                 let destination = root + "/" + entry.relativePath
                 try IntakeHome.makeOwnerOnlyFolder((destination as NSString).deletingLastPathComponent)
-                let copied = try ContentHasher.copy(from: source, to: destination)
+                let copied = try ContentHasher.copy(entry.relativePath, in: scan, to: destination)
                 let file = Ingester.StoredFile(
                     relativePath: entry.relativePath, size: copied.size, contentHash: copied.hash)
-                return .success(Result(file: file, header: read(destination)))
+                return .success(Result(file: file, header: read(entry.relativePath, beneath: root)))
             }
         } catch {
             return .failure(error)
         }
     }
 
-    private func read(_ path: String) -> Swift.Result<DICOMHeader, DICOMReadError> {
+    private func read(_ relativePath: String, beneath root: String) -> Swift.Result<DICOMHeader, DICOMReadError> {
         do throws(DICOMReadError) {
-            return .success(try reader.readHeader(at: path))
+            return .success(try reader.readHeader(at: relativePath, beneath: root))
         } catch {
             return .failure(error)
         }

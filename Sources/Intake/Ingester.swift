@@ -188,7 +188,7 @@ public final class Ingester: Sendable {
         for entry in scan.regularFiles {
             let destination = moving + "/" + entry.relativePath
             try IntakeHome.makeOwnerOnlyFolder((destination as NSString).deletingLastPathComponent)
-            let copied = try ContentHasher.copy(from: scan.path(of: entry.relativePath), to: destination)
+            let copied = try ContentHasher.copy(entry.relativePath, in: scan, to: destination)
             guard try ContentHasher.hash(fileAt: destination) == copied else {
                 throw IntakeError.environment(
                     "the copy of \(entry.relativePath) in \(moving) does not match; not moved")

@@ -266,6 +266,12 @@ struct SubmissionAssembly {
                     Finding(
                         severity: .warning, code: "not-regular-file",
                         message: "a FIFO, socket or device, never opened", path: entry.relativePath))
+            case .hardLink:
+                findings.append(
+                    Finding(
+                        severity: .warning, code: "hard-link-skipped",
+                        message: "a file with other hard links, perhaps outside the drop; never opened",
+                        path: entry.relativePath))
             case .undecodableName:
                 findings.append(
                     Finding(
@@ -279,7 +285,7 @@ struct SubmissionAssembly {
         for dicomdir in directories {
             let directory: DICOMDirectory
             do throws(DICOMReadError) {
-                directory = try reader.readDirectory(at: scan.path(of: dicomdir))
+                directory = try reader.readDirectory(at: dicomdir, beneath: scan.root)
             } catch {
                 // Other failures are the file's own finding, from reading its header.
                 let reported = findings.contains { $0.code == "limit-exceeded" && $0.path == dicomdir }
@@ -304,7 +310,7 @@ struct SubmissionAssembly {
                 switch scan.resolve(referencedFileID: fileID, fromDICOMDIRAt: dicomdir) {
                 case .file(let path):
                     listed.insert(path)
-                case .symbolicLink(let path):
+                case .symbolicLink(let path), .hardLink(let path):
                     listed.insert(path)
                 case .missing:
                     findings.append(

@@ -24,7 +24,7 @@ struct DICOMDirectoryTests {
             case .file(let path): resolved.append(disc + "/" + path)
             case .missing: missing.append(fileID.joined(separator: "\\"))
             case .escapesMedia: escapes.append(fileID.joined(separator: "\\"))
-            case .symbolicLink: Issue.record("unexpected symbolic link for \(fileID)")
+            case .symbolicLink, .hardLink: Issue.record("unexpected link for \(fileID)")
             }
         }
         #expect(resolved.sorted() == expected.resolved)

@@ -176,3 +176,33 @@ struct NestingBombTests {
         #expect(header.series.modality == "CT")
     }
 }
+
+@Suite("Reading below a drop's root")
+struct BeneathRootTests {
+    @Test("A folder swapped for a symbolic link after the listing is refused, not followed")
+    func swappedFolder() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let sample = try Data(contentsOf: URL(fileURLWithPath: SampleStudies.path("CSPINE_CT/IMAGES/BONE_001.dcm")))
+        let drop = folder.path + "/drop"
+        try FileManager.default.createDirectory(atPath: drop + "/IMAGES", withIntermediateDirectories: true)
+        try sample.write(to: URL(fileURLWithPath: drop + "/IMAGES/IM1"))
+        try FileManager.default.createDirectory(atPath: folder.path + "/elsewhere", withIntermediateDirectories: true)
+        try sample.write(to: URL(fileURLWithPath: folder.path + "/elsewhere/IM1"))
+        let scan = try MediaScan(root: drop)
+        #expect(scan.regularFiles.map(\.relativePath) == ["IMAGES/IM1"])
+        #expect(try DICOMReader().readHeader(at: "IMAGES/IM1", beneath: drop).series.modality == "CT")
+
+        try FileManager.default.removeItem(atPath: drop + "/IMAGES")
+        try FileManager.default.createSymbolicLink(
+            atPath: drop + "/IMAGES", withDestinationPath: folder.path + "/elsewhere")
+        do {
+            _ = try DICOMReader().readHeader(at: "IMAGES/IM1", beneath: drop)
+            Issue.record("read through a symbolic link")
+        } catch {
+            #expect(error.code == .symlinkNotFollowed)
+        }
+        #expect(scan.openForReading("IMAGES/IM1") == -1)
+        #expect(scan.openForReading("../elsewhere/IM1") == -1)
+    }
+}
