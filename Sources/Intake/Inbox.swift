@@ -210,6 +210,7 @@ public final class Inbox: Sendable {
                     if FileManager.default.fileExists(atPath: folder) {
                         try FileManager.default.removeItem(atPath: claimPath)
                     } else {
+                        try ingester.finishKeeping(claimPath, id: id, status: status, report: nil)
                         try ingester.moveTakenOver(claimPath, to: folder)
                     }
                     logger.notice("finished a claim already cataloged", metadata: ["submission": "\(id)"])

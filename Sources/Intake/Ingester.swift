@@ -121,24 +121,14 @@ public final class Ingester: Sendable {
         if !options.inPlace {
             // The folder that becomes store/<id> or quarantine/<id>: our copy, or the drop taken over.
             let kept = copying ? staging : drop
+            var report: Data?
             if record.status == .quarantined {
                 // What staff read to fix the drop: its findings, next to its files.
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                let report = kept + "/REPORT.json"
-                guard let data = try? encoder.encode(receipt),
-                    FileManager.default.createFile(
-                        atPath: report, contents: data, attributes: [.posixPermissions: 0o600])
-                else { throw IntakeError.environment("cannot write \(report)") }
+                report = try? encoder.encode(receipt)
             }
-            // Bytes already kept by an earlier submission are linked to it, not stored twice.
-            for finding in catalogFindings where finding.code == "duplicate-identical" {
-                if let path = finding.path { try? FileManager.default.removeItem(atPath: kept + "/" + path) }
-            }
-            let folders = (try? FileManager.default.subpathsOfDirectory(atPath: kept)) ?? []
-            for folder in folders.sorted(by: { $0.count > $1.count }) {
-                rmdir(kept + "/" + folder)  // only empty folders go; files and full folders stay
-            }
+            try finishKeeping(kept, id: id, status: record.status, report: report)
             if copying {
                 do {
                     try FileManager.default.moveItem(atPath: staging, toPath: finalFolder)
@@ -167,6 +157,50 @@ public final class Ingester: Sendable {
         var relativePath: String
         var size: Int64
         var contentHash: String?
+    }
+
+    /// Makes a kept folder hold what the catalog says it holds, once the submission is cataloged:
+    /// the files linked to an identical copy cataloged earlier are removed (not stored twice), empty
+    /// folders go, and a quarantined submission gets its REPORT.json (`report`, or when recovering
+    /// after a crash, its findings from the catalog). Idempotent: recovery runs it again.
+    func finishKeeping(
+        _ kept: String, id: String, status: SubmissionRecord.Status, report: Data?
+    ) throws(IntakeError) {
+        let linked: [String]
+        do {
+            linked = try catalog.linkedDuplicatePaths(id)
+        } catch {
+            throw IntakeError.environment("\(error)")
+        }
+        for path in linked { unlink(kept + "/" + path) }
+        let folders = (try? FileManager.default.subpathsOfDirectory(atPath: kept)) ?? []
+        for folder in folders.sorted(by: { $0.count > $1.count }) {
+            rmdir(kept + "/" + folder)  // only empty folders go; files and full folders stay
+        }
+        let reportPath = kept + "/REPORT.json"
+        guard status == .quarantined, !FileManager.default.fileExists(atPath: reportPath) else { return }
+        var contents = report
+        if contents == nil, let detail = try? catalog.submissionDetail(id) {
+            let findings = detail.findings.map {
+                Receipt.Finding(
+                    severity: $0.severity.rawValue, code: $0.code, message: $0.message, path: $0.path, uid: $0.uid)
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            contents = try? encoder.encode(
+                RecoveredReport(submissionId: id, status: status.rawValue, findings: findings))
+        }
+        guard let contents,
+            FileManager.default.createFile(
+                atPath: reportPath, contents: contents, attributes: [.posixPermissions: 0o600])
+        else { throw IntakeError.environment("cannot write \(reportPath)") }
+    }
+
+    /// The REPORT.json of a quarantined submission whose ingest was interrupted before writing it.
+    private struct RecoveredReport: Encodable {
+        var submissionId: String
+        var status: String
+        var findings: [Receipt.Finding]
     }
 
     /// Moves a drop the intake owns into its final folder, owner-only: a rename on one file system;
@@ -238,6 +272,7 @@ public final class Ingester: Sendable {
             do {
                 if let status = try catalog.submissionStatus(id) {
                     let folder = status == .quarantined ? home.quarantinePath : home.storePath
+                    try finishKeeping(staging, id: id, status: status, report: nil)
                     try FileManager.default.moveItem(atPath: staging, toPath: folder + "/" + id)
                     logger.notice("finished an interrupted ingest", metadata: ["submission": "\(id)"])
                 } else {
