@@ -21,6 +21,9 @@ public final class Inbox: Sendable {
     let logger = Logger(label: "studyintake.inbox")
     /// Drop names seen waiting, so that each is logged as received once.
     private let seen = SeenNames()
+    /// Drops that could not be taken in, and when to try each again (a full disk or a busy catalog
+    /// is not retried in a tight loop).
+    private let backoff = RetryBackoff()
 
     static let claimFolder = ".processing"
     static let readyMarker = "READY"
@@ -109,7 +112,7 @@ public final class Inbox: Sendable {
         }
         var receipts: [Receipt] = []
         var waiting = 0
-        for name in dropNames() {
+        for name in dropNames() where backoff.isDue(name) {
             if seen.insert(name) { logger.info("received", metadata: ["drop": "\(Self.tag(name))"]) }
             guard let now = listing(of: name), now.isReady(after: first[name]) else {
                 waiting += 1
@@ -174,7 +177,27 @@ public final class Inbox: Sendable {
         case .absent:
             break
         }
-        return try await ingester.ingest(drop: claim, options: claimed)
+        do {
+            let receipt = try await ingester.ingest(drop: claim, options: claimed)
+            backoff.succeeded(name)
+            return receipt
+        } catch {
+            // Not taken in (a full disk, a busy catalog, a file that kept changing): unless the
+            // catalog has it already (then the next pass finishes the move), the drop goes back to
+            // the inbox untouched, to be tried again. The daemon goes on with the other drops.
+            logger.error(
+                "not taken in; returned to the inbox",
+                metadata: [
+                    "drop": "\(Self.tag(name))", "submission": "\(id)",
+                    // The drop's folder name may be a patient's: only its tag goes to the log.
+                    "error": "\("\(error)".replacingOccurrences(of: name, with: Self.tag(name)))",
+                ])
+            if (try? ingester.catalog.submissionStatus(id)) == nil {
+                rename(claim, returnPath(for: name, id: id))
+            }
+            backoff.failed(name)
+            return nil
+        }
     }
 
     /// Where an unfinished claim goes back to: its own name, or, when staff have since put a
@@ -218,12 +241,12 @@ public final class Inbox: Sendable {
                     logger.notice("returned an unfinished claim to the inbox", metadata: ["submission": "\(id)"])
                 } else {
                     throw IntakeError.environment(
-                        "cannot return \(claimPath) to the inbox: \(String(cString: strerror(errno)))")
+                        "cannot return claim \(id) to the inbox: \(String(cString: strerror(errno)))")
                 }
             } catch let error as IntakeError {
                 throw error
             } catch {
-                throw IntakeError.environment("cannot recover \(claimPath): \(error)")
+                throw IntakeError.environment("cannot recover claim \(id): \(error)")
             }
         }
     }
@@ -245,5 +268,30 @@ private final class SeenNames: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         names.remove(name)
+    }
+}
+
+/// When a drop that failed may be tried again: after 5 s, doubling with each failure up to 10 min.
+private final class RetryBackoff: @unchecked Sendable {
+    private let lock = NSLock()
+    private var failures: [String: (count: Int, due: Date)] = [:]
+
+    func isDue(_ name: String) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return failures[name].map { Date() >= $0.due } ?? true
+    }
+
+    func failed(_ name: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        let count = (failures[name]?.count ?? 0) + 1
+        failures[name] = (count, Date().addingTimeInterval(min(600, 5 * pow(2, Double(count - 1)))))
+    }
+
+    func succeeded(_ name: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        failures[name] = nil
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ServiceLifecycle
 
 /// The inbox daemon as a swift-service-lifecycle `Service`: passes over the inbox, woken by inotify
@@ -30,11 +31,20 @@ public struct InboxWatcher: Service {
     public func run() async throws {
         let wakeUp = once ? nil : InboxWakeUp(inbox: inbox.path)
         while true {
-            let pass = try await inbox.processReadyDrops(settle: settle, incompleteTimeout: incompleteTimeout)
-            pass.receipts.forEach(report)
+            var waiting = 0
+            do {
+                let pass = try await inbox.processReadyDrops(settle: settle, incompleteTimeout: incompleteTimeout)
+                pass.receipts.forEach(report)
+                waiting = pass.waiting
+            } catch {
+                // A full disk or a busy catalog fails this pass, not the daemon: the drops stay in
+                // the inbox and the next pass tries again.
+                if once { throw error }
+                Logger(label: "studyintake.watch").error("pass failed; trying again", metadata: ["error": "\(error)"])
+            }
             if once || Task.isShuttingDownGracefully { return }
             // A drop still being copied is looked at again at once: the pass itself waits `settle`.
-            if pass.waiting > 0 && settle > .zero { continue }
+            if waiting > 0 && settle > .zero { continue }
             let deadline = Date().addingTimeInterval(poll)
             while Date() < deadline && !Task.isShuttingDownGracefully {
                 if let wakeUp {

@@ -21,6 +21,9 @@ struct IntakeCommand: AsyncParsableCommand {
     /// data has errors (commands throw `ExitCode(1)`), 2 usage or environment error, with one
     /// clear line on stderr. ArgumentParser alone would exit 64 on a usage error.
     static func main() async {
+        // A file-size limit (ulimit -f) would kill the process mid-copy with SIGXFSZ; ignored, the
+        // write fails with EFBIG and the ingest stops cleanly, like a full disk (ENOSPC).
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot(Self.movingLeadingHome(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -21,10 +21,13 @@ struct IntakeProcess {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("SampleStudies").path
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+    /// Runs `intake` (or `executable`, a shell around it) to its end.
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], executable: String? = nil
+    ) throws -> Outcome {
         let process = Process()
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.executableURL = executable
+        process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? Self.executable
         process.arguments = arguments
         let output = Pipe()
         let error = Pipe()

@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+
+@Suite("Faults: a full disk, a busy catalog, a file changing under the copy")
+struct FaultTests {
+    /// A copy of the CT disc with a 600 KB viewer next to it.
+    private func discWithViewer(in root: String) throws -> String {
+        let drop = root + "/disc"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: IntakeProcess.sampleStudies + "/CSPINE_CT", toPath: drop)
+        try Data((0..<600_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+            .write(to: URL(fileURLWithPath: drop + "/VIEWER.EXE"))
+        return drop
+    }
+
+    private func fingerprint(_ folder: String) throws -> [String: Int] {
+        var sizes: [String: Int] = [:]
+        for path in try FileManager.default.subpathsOfDirectory(atPath: folder) {
+            sizes[path] = (try FileManager.default.attributesOfItem(atPath: folder + "/" + path)[.size] as? Int) ?? -1
+        }
+        return sizes
+    }
+
+    private func submissions(_ home: String) throws -> Int {
+        let stats = try IntakeProcess.run(["stats", "--home", home, "--format", "csv"])
+        let line = stats.text.split(separator: "\n").first { $0.hasPrefix("submissions,") } ?? "submissions,-1"
+        return Int(line.split(separator: ",")[1]) ?? -1
+    }
+
+    @Test("The disk fills while copying into the store: not accepted, a clear error, nothing lost, then it goes in")
+    func diskFullDuringCopy() throws {
+        let root = NSTemporaryDirectory() + "studyintake-fault-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let drop = try discWithViewer(in: root)
+        let home = root + "/home"
+        #expect(
+            try IntakeProcess.run(["ingest", "--home", home, IntakeProcess.sampleStudies + "/CHARSETS"]).status == 0)
+        let before = try fingerprint(drop)
+
+        // ulimit -f: no file may grow past 256 KB, as on a disk with that much room left.
+        let limited = try IntakeProcess.run(
+            [
+                "-c", "ulimit -f 256 && exec \"$0\" ingest --home \"$1\" \"$2\"", IntakeProcess.executable.path, home,
+                drop,
+            ],
+            executable: "/bin/sh")
+        #expect(limited.status == 2)
+        #expect(limited.standardError.contains("File too large"), "\(limited.standardError)")
+        #expect(try submissions(home) == 1)
+        let hidden = try FileManager.default.contentsOfDirectory(atPath: home + "/store").filter { $0.hasPrefix(".") }
+        #expect(hidden.isEmpty, "\(hidden)")
+        #expect(try fingerprint(drop) == before)
+
+        #expect(try IntakeProcess.run(["ingest", "--home", home, drop]).status == 0)
+        #expect(try submissions(home) == 2)
+        #expect(try IntakeProcess.run(["check", "--home", home]).status == 0)
+    }
+
+    @Test(
+        "The daemon keeps running through a full disk, returns the drop to the inbox, and takes it once there is room")
+    func daemonThroughFullDisk() throws {
+        let setup = try WatchCommandTests.Setup()
+        defer { setup.remove() }
+        #expect(
+            try IntakeProcess.run(["ingest", "--home", setup.home, IntakeProcess.sampleStudies + "/CHARSETS"]).status
+                == 0)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+        process.arguments = [
+            "--fsize=131072:unlimited", IntakeProcess.executable.path, "watch", "--inbox", setup.inbox, "--home",
+            setup.home, "--settle", "0", "--poll", "0.5",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        let drop = try discWithViewer(in: setup.root + "/staff")
+        try FileManager.default.moveItem(atPath: drop, toPath: setup.inbox + "/disc")
+        #expect(FileManager.default.createFile(atPath: setup.inbox + "/disc/READY", contents: nil))
+        Thread.sleep(forTimeInterval: 2)
+        #expect(process.isRunning)
+        #expect(try setup.submissionCount() == 1)
+        #expect(try setup.inboxNames() == ["disc"])
+
+        let raise = Process()
+        raise.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+        raise.arguments = ["--pid", "\(process.processIdentifier)", "--fsize=unlimited:unlimited"]
+        try raise.run()
+        raise.waitUntilExit()
+        #expect(raise.terminationStatus == 0)
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, try setup.submissionCount() < 2 { Thread.sleep(forTimeInterval: 0.2) }
+        #expect(try setup.submissionCount() == 2)
+        #expect(try setup.inboxNames().isEmpty)
+        #expect(process.isRunning)
+        #expect(try IntakeProcess.run(["check", "--home", setup.home]).status == 0)
+    }
+
+    /// Holds the catalog's write lock from another process for `seconds`.
+    private func holdCatalog(_ home: String, seconds: Double) throws -> Process {
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = [
+            "python3", "-c",
+            "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+                + "c.execute('BEGIN IMMEDIATE'); print('held', flush=True); time.sleep(float(sys.argv[2])); c.execute('COMMIT')",
+            home + "/catalog.sqlite", "\(seconds)",
+        ]
+        let output = Pipe()
+        holder.standardOutput = output
+        try holder.run()
+        _ = output.fileHandleForReading.readData(ofLength: 5)  // "held\n": the lock is taken
+        return holder
+    }
+
+    @Test("A catalog busy for a moment is waited for; one busy past the timeout fails cleanly, losing nothing")
+    func busyCatalog() throws {
+        let root = NSTemporaryDirectory() + "studyintake-fault-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let home = root + "/home"
+        #expect(
+            try IntakeProcess.run(["ingest", "--home", home, IntakeProcess.sampleStudies + "/CHARSETS"]).status == 0)
+
+        let briefly = try holdCatalog(home, seconds: 1.5)
+        let start = Date()
+        let waited = try IntakeProcess.run(["ingest", "--home", home, IntakeProcess.sampleStudies + "/CSPINE_CT"])
+        #expect(waited.status == 0, "\(waited.standardError)")
+        #expect(Date().timeIntervalSince(start) > 1)
+        briefly.waitUntilExit()
+
+        let long = try holdCatalog(home, seconds: 14)
+        defer { long.terminate() }
+        let failed = try IntakeProcess.run(["ingest", "--home", home, IntakeProcess.sampleStudies + "/CSPINE_MR"])
+        #expect(failed.status == 2)
+        #expect(
+            failed.standardError.contains("locked") || failed.standardError.contains("busy"), "\(failed.standardError)")
+        let hidden = try FileManager.default.contentsOfDirectory(atPath: home + "/store").filter { $0.hasPrefix(".") }
+        #expect(hidden.isEmpty, "\(hidden)")
+        long.terminate()
+        long.waitUntilExit()
+        #expect(try submissions(home) == 2)
+        #expect(try IntakeProcess.run(["check", "--home", home]).status == 0)
+    }
+
+    @Test("A file that keeps changing while it is copied is copied again, then refused: never accepted")
+    func changingFile() throws {
+        let root = NSTemporaryDirectory() + "studyintake-fault-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let drop = root + "/disc"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: IntakeProcess.sampleStudies + "/CHARSETS", toPath: drop)
+        let growing = drop + "/MOVIE.MPG"
+        try Data(count: 64 << 20).write(to: URL(fileURLWithPath: growing))
+        let home = root + "/home"
+
+        let writer = Thread {
+            guard let handle = FileHandle(forWritingAtPath: growing) else { return }
+            var byte: UInt8 = 0
+            while !Thread.current.isCancelled {
+                byte &+= 1
+                try? handle.seek(toOffset: 1 << 20)
+                try? handle.write(contentsOf: Data([byte]))
+            }
+            try? handle.close()
+        }
+        writer.start()
+        let outcome = try IntakeProcess.run(["ingest", "--home", home, drop])
+        writer.cancel()
+        #expect(outcome.status == 2)
+        #expect(outcome.standardError.contains("kept changing"), "\(outcome.standardError)")
+        #expect(try submissions(home) == 0)
+        let hidden = try FileManager.default.contentsOfDirectory(atPath: home + "/store").filter { $0.hasPrefix(".") }
+        #expect(hidden.isEmpty, "\(hidden)")
+    }
+}
