@@ -15,7 +15,10 @@
 #include <dcmtk/oflog/oflog.h>
 #include <dcmtk/oflog/spi/logevent.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <deque>
+#include <unordered_map>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -48,9 +51,6 @@ void set_error(cdcmtk_error **error_out, cdcmtk_error_code code, std::string mes
     }
 }
 
-DcmItem *as_dcmtk(cdcmtk_item *item) { return reinterpret_cast<DcmItem *>(item); }
-cdcmtk_item *as_c(DcmItem *item) { return reinterpret_cast<cdcmtk_item *>(item); }
-DcmTagKey key(cdcmtk_tag tag) { return DcmTagKey(tag.group, tag.element); }
 
 // oflog normally writes to stderr through a console appender. This appender hands every event to
 // the caller's handler instead, so that the Swift side logs it through swift-log.
@@ -135,7 +135,7 @@ public:
         }
         bytes_.resize(filled);
         screen();
-        countItemStarts(start);
+        countItemStarts();
         return end <= filled && refusal_.empty() && !itemBudgetExceeded();
     }
 
@@ -145,24 +145,43 @@ private:
     // (std::string), leaking the directory record being read. DcmDirectoryRecord::read calls it on
     // (0004,1430) Directory Record Type. Such a value (a CS component over 16 bytes, or a length no
     // record type has) is refused here, before DCMTK reads the bytes that hold it.
+    //
+    // Candidates are found by the tag's rarest byte, 0x14, with memchr: the screen costs little
+    // more than a pass over memory.
     void screen() {
-        static const unsigned char little[] = {0x04, 0x00, 0x30, 0x14};
-        static const unsigned char big[] = {0x00, 0x04, 0x14, 0x30};
         const unsigned char *data = bytes_.data();
         const size_t length = bytes_.size();
         size_t position = screenedUntil_;
-        while (refusal_.empty() && position + 8 <= length) {
-            const void *hitLittle = ::memmem(data + position, length - position, little, 4);
-            const void *hitBig = ::memmem(data + position, length - position, big, 4);
-            const unsigned char *hit = static_cast<const unsigned char *>(hitLittle);
-            if (hit == nullptr || (hitBig != nullptr && hitBig < hitLittle)) hit = static_cast<const unsigned char *>(hitBig);
-            if (hit == nullptr) break;
-            const size_t at = static_cast<size_t>(hit - data);
-            if (at + 8 > length) {
-                position = at;
+        while (refusal_.empty() && position < length) {
+            const void *found = std::memchr(data + position, 0x14, length - position);
+            if (found == nullptr) {
+                position = length;
                 break;
             }
-            const bool isLittle = hit[0] == 0x04;
+            const size_t mark = static_cast<size_t>(static_cast<const unsigned char *>(found) - data);
+            // (0004,1430) little endian is 04 00 30 14, big endian 00 04 14 30.
+            size_t at;
+            bool isLittle;
+            if (mark >= 3 && data[mark - 3] == 0x04 && data[mark - 2] == 0x00 && data[mark - 1] == 0x30) {
+                at = mark - 3;
+                isLittle = true;
+            } else if (mark >= 2 && mark + 1 < length && data[mark - 2] == 0x00 && data[mark - 1] == 0x04 &&
+                       data[mark + 1] == 0x30) {
+                at = mark - 2;
+                isLittle = false;
+            } else {
+                if (mark + 1 >= length && length < size_) {
+                    position = mark;  // a big-endian tag may continue in bytes not yet read
+                    break;
+                }
+                position = mark + 1;
+                continue;
+            }
+            if (at + 8 > length) {
+                position = length < size_ ? mark : length;
+                break;
+            }
+            const unsigned char *hit = data + at;
             uint64_t valueLength;
             if (hit[4] == 'C' && hit[5] == 'S') {
                 valueLength = isLittle ? (hit[6] | hit[7] << 8) : (hit[6] << 8 | hit[7]);
@@ -170,7 +189,7 @@ private:
                 valueLength = static_cast<uint64_t>(hit[4]) | static_cast<uint64_t>(hit[5]) << 8 |
                               static_cast<uint64_t>(hit[6]) << 16 | static_cast<uint64_t>(hit[7]) << 24;
             } else {
-                position = at + 1;
+                position = mark + 1;
                 continue;
             }
             if (valueLength > 1024) {
@@ -179,10 +198,10 @@ private:
             }
             if (at + 8 + valueLength > length) {
                 if (length < size_) {
-                    position = at;  // screened again once more bytes are in
+                    position = mark;  // screened again once more bytes are in
                     break;
                 }
-                position = at + 1;  // the file ends first: DCMTK reports it truncated
+                position = mark + 1;  // the file ends first: DCMTK reports it truncated
                 continue;
             }
             size_t component = 0;
@@ -193,31 +212,43 @@ private:
                     break;
                 }
             }
-            position = at + 1;
+            position = mark + 1;
         }
         screenedUntil_ = position;
     }
 
-    // Counts item-start tags, little and big endian, in bytes newly read from `from` (and the three
-    // before it, where a tag may have started).
-    void countItemStarts(size_t from) {
-        static const unsigned char little[] = {0xFE, 0xFF, 0x00, 0xE0};
-        static const unsigned char big[] = {0xFF, 0xFE, 0xE0, 0x00};
-        const size_t start = from >= 3 ? from - 3 : 0;
-        for (const unsigned char *pattern : {little, big}) {
-            const unsigned char *cursor = bytes_.data() + start;
-            const unsigned char *end = bytes_.data() + bytes_.size();
-            while (cursor + 4 <= end) {
-                const void *hit = ::memmem(cursor, static_cast<size_t>(end - cursor), pattern, 4);
-                if (hit == nullptr) break;
-                ++itemStarts_;
-                cursor = static_cast<const unsigned char *>(hit) + 1;
+    // Counts item-start tags (FFFE,E000), little endian FE FF 00 E0 and big endian FF FE E0 00, in
+    // the bytes from `countedUntil_` on, found by their 0xFE with memchr. A tag cut off by the end
+    // of what is read is counted once the rest is in.
+    void countItemStarts() {
+        const unsigned char *data = bytes_.data();
+        const size_t length = bytes_.size();
+        size_t position = countedUntil_;
+        while (position < length) {
+            const void *found = std::memchr(data + position, 0xFE, length - position);
+            if (found == nullptr) {
+                position = length;
+                break;
             }
+            const size_t mark = static_cast<size_t>(static_cast<const unsigned char *>(found) - data);
+            if (mark + 3 >= length && length < size_) {
+                position = mark;
+                break;
+            }
+            if (mark + 3 < length && data[mark + 1] == 0xFF && data[mark + 2] == 0x00 && data[mark + 3] == 0xE0) {
+                ++itemStarts_;
+            } else if (mark >= 1 && mark + 2 < length && data[mark - 1] == 0xFF && data[mark + 1] == 0xE0 &&
+                       data[mark + 2] == 0x00) {
+                ++itemStarts_;
+            }
+            position = mark + 1;
         }
+        countedUntil_ = position;
     }
 
     static constexpr uint64_t kFirstRead = 64 * 1024;
     uint64_t itemStarts_ = 0;
+    size_t countedUntil_ = 0;
     uint64_t itemBudget_ = UINT64_MAX;
     size_t screenedUntil_ = 0;
     std::string refusal_;
@@ -403,11 +434,52 @@ void initialize_dcmtk(cdcmtk_log_handler handler) {
 
 } // namespace
 
+// A dataset or sequence item as handed out: the DcmItem, and its elements by tag. DcmItem finds an
+// element by walking its list from the start; the Swift reader asks each item for dozens of tags,
+// so each item's elements (kept in tag order by DCMTK) are listed once and binary-searched.
+struct cdcmtk_item {
+    DcmItem *item;
+    cdcmtk_file *file;
+    std::vector<std::pair<Uint32, DcmElement *>> elements;
+    bool listed = false;
+
+    DcmElement *find(cdcmtk_tag tag) {
+        if (!listed) {
+            for (DcmObject *object = item->nextInContainer(nullptr); object != nullptr;
+                 object = item->nextInContainer(object)) {
+                const DcmTag &objectTag = object->getTag();
+                elements.emplace_back(Uint32(objectTag.getGroup()) << 16 | objectTag.getElement(),
+                                      static_cast<DcmElement *>(object));
+            }
+            // DCMTK inserts in tag order; a damaged file may still hold them otherwise.
+            std::stable_sort(elements.begin(), elements.end(),
+                             [](const auto &one, const auto &other) { return one.first < other.first; });
+            listed = true;
+        }
+        const Uint32 wanted = Uint32(tag.group) << 16 | tag.element;
+        const auto found = std::lower_bound(elements.begin(), elements.end(), wanted,
+                                            [](const auto &entry, Uint32 value) { return entry.first < value; });
+        return found != elements.end() && found->first == wanted ? found->second : nullptr;
+    }
+};
+
 struct cdcmtk_file {
     std::unique_ptr<DcmFileFormat> format;
     std::shared_ptr<FilePrefix> prefix;
     uint64_t parsed_until = 0;
     bool has_preamble = false;
+    // The items handed out for the current parse, each once.
+    std::deque<cdcmtk_item> items;
+    std::unordered_map<DcmItem *, cdcmtk_item *> itemByNative;
+
+    cdcmtk_item *wrap(DcmItem *native) {
+        if (native == nullptr) return nullptr;
+        auto found = itemByNative.find(native);
+        if (found != itemByNative.end()) return found->second;
+        items.push_back(cdcmtk_item{native, this, {}, false});
+        itemByNative.emplace(native, &items.back());
+        return &items.back();
+    }
 };
 
 namespace {
@@ -465,6 +537,8 @@ ParseOutcome parse_within_budget(cdcmtk_file &file, cdcmtk_tag stop_before, cdcm
                   "has sequences nested more than " + std::to_string(limits.max_sequence_depth) + " deep");
         return ParseOutcome::failed;
     }
+    file.itemByNative.clear();
+    file.items.clear();
     file.format = std::move(format);
     file.parsed_until = stream.position() < file.prefix->loaded() ? stream.position() : file.prefix->loaded();
     return ParseOutcome::parsed;
@@ -683,17 +757,17 @@ const char *cdcmtk_file_transfer_syntax_uid(const cdcmtk_file *file) {
     }
 }
 
-cdcmtk_item *cdcmtk_file_meta(cdcmtk_file *file) { return as_c(file->format->getMetaInfo()); }
+cdcmtk_item *cdcmtk_file_meta(cdcmtk_file *file) { return file->wrap(file->format->getMetaInfo()); }
 
-cdcmtk_item *cdcmtk_file_dataset(cdcmtk_file *file) { return as_c(file->format->getDataset()); }
+cdcmtk_item *cdcmtk_file_dataset(cdcmtk_file *file) { return file->wrap(file->format->getDataset()); }
 
 bool cdcmtk_item_get_string_bytes(cdcmtk_item *item, cdcmtk_tag tag, const char **bytes_out,
                                   size_t *length_out) {
     *bytes_out = nullptr;
     *length_out = 0;
     try {
-        DcmElement *element = nullptr;
-        if (as_dcmtk(item)->findAndGetElement(key(tag), element).bad() || element == nullptr) return false;
+        DcmElement *element = item->find(tag);
+        if (element == nullptr) return false;
         if (!element->isaString() || !element->valueLoaded()) return false;
         char *value = nullptr;
         Uint32 length = 0;
@@ -708,9 +782,8 @@ bool cdcmtk_item_get_string_bytes(cdcmtk_item *item, cdcmtk_tag tag, const char 
 
 unsigned long cdcmtk_item_value_count(cdcmtk_item *item, cdcmtk_tag tag) {
     try {
-        DcmElement *element = nullptr;
-        if (as_dcmtk(item)->findAndGetElement(key(tag), element).bad() || element == nullptr) return 0;
-        return element->getVM();
+        DcmElement *element = item->find(tag);
+        return element == nullptr ? 0 : element->getVM();
     } catch (...) {
         return 0;
     }
@@ -718,8 +791,8 @@ unsigned long cdcmtk_item_value_count(cdcmtk_item *item, cdcmtk_tag tag) {
 
 bool cdcmtk_item_get_number(cdcmtk_item *item, cdcmtk_tag tag, unsigned long index, double *value_out) {
     try {
-        DcmElement *element = nullptr;
-        if (as_dcmtk(item)->findAndGetElement(key(tag), element).bad() || element == nullptr) return false;
+        DcmElement *element = item->find(tag);
+        if (element == nullptr) return false;
         switch (element->ident()) {
         case EVR_US: return read_number<Uint16>(element, &DcmElement::getUint16, index, value_out);
         case EVR_SS: return read_number<Sint16>(element, &DcmElement::getSint16, index, value_out);
@@ -740,9 +813,9 @@ bool cdcmtk_item_get_number(cdcmtk_item *item, cdcmtk_tag tag, unsigned long ind
 
 unsigned long cdcmtk_item_sequence_count(cdcmtk_item *item, cdcmtk_tag tag) {
     try {
-        DcmSequenceOfItems *sequence = nullptr;
-        if (as_dcmtk(item)->findAndGetSequence(key(tag), sequence).bad() || sequence == nullptr) return 0;
-        return sequence->card();
+        DcmElement *element = item->find(tag);
+        if (element == nullptr || element->ident() != EVR_SQ) return 0;
+        return static_cast<DcmSequenceOfItems *>(element)->card();
     } catch (...) {
         return 0;
     }
@@ -750,10 +823,11 @@ unsigned long cdcmtk_item_sequence_count(cdcmtk_item *item, cdcmtk_tag tag) {
 
 cdcmtk_item *cdcmtk_item_sequence_item(cdcmtk_item *item, cdcmtk_tag tag, unsigned long index) {
     try {
-        DcmSequenceOfItems *sequence = nullptr;
-        if (as_dcmtk(item)->findAndGetSequence(key(tag), sequence).bad() || sequence == nullptr) return nullptr;
+        DcmElement *element = item->find(tag);
+        if (element == nullptr || element->ident() != EVR_SQ) return nullptr;
+        auto *sequence = static_cast<DcmSequenceOfItems *>(element);
         if (index >= sequence->card()) return nullptr;
-        return as_c(sequence->getItem(index));
+        return item->file->wrap(sequence->getItem(index));
     } catch (...) {
         return nullptr;
     }
@@ -761,7 +835,7 @@ cdcmtk_item *cdcmtk_item_sequence_item(cdcmtk_item *item, cdcmtk_tag tag, unsign
 
 bool cdcmtk_item_get_record_offset(cdcmtk_item *item, uint32_t *offset_out) {
     try {
-        auto *record = dynamic_cast<DcmDirectoryRecord *>(as_dcmtk(item));
+        auto *record = dynamic_cast<DcmDirectoryRecord *>(item->item);
         if (record == nullptr) return false;
         *offset_out = record->getFileOffset();
         return true;

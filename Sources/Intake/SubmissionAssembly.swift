@@ -28,6 +28,9 @@ struct SubmissionAssembly {
     private var studyHeaders: [String: DICOMHeader] = [:]
     private var studyOrder: [String] = []
     private var patients: [CatalogPatient] = []
+    /// `NameKey.make` of each distinct PatientName seen: folding a name is costly, and a disc
+    /// repeats one name in every file.
+    private var nameKeys: [String: String] = [:]
     private var attachments: [String] = []
     private var dicomPaths: Set<String> = []
     /// Per series, what the completeness rules look at: number, position, orientation, frames.
@@ -138,7 +141,7 @@ struct SubmissionAssembly {
                 orientation: header.series.imageOrientationPatient, frames: header.instance.numberOfFrames ?? 1))
         let identity: [(String, String?)] = [
             ("PatientID", header.patient.patientID),
-            ("PatientName", header.patient.patientName.map { NameKey.make($0.dicomString) }),
+            ("PatientName", header.patient.patientName.map { nameKey(of: $0.dicomString) }),
             ("PatientBirthDate", header.patient.patientBirthDate), ("StudyDate", header.study.studyDate),
             ("AccessionNumber", header.study.accessionNumber),
         ]
@@ -149,12 +152,29 @@ struct SubmissionAssembly {
             patientID: header.patient.patientID, issuerOfPatientID: header.patient.issuerOfPatientID,
             patientName: header.patient.patientName?.dicomString, patientBirthDate: header.patient.patientBirthDate,
             patientSex: header.patient.patientSex)
-        if !patients.contains(where: { $0.sameIdentity(as: patient) }) { patients.append(patient) }
+        if !patients.contains(where: { sameIdentity($0, patient) }) { patients.append(patient) }
         instances.append(
             SubmissionRecord.Instance(
                 sopInstanceUID: sop, headerDigest: header.headerDigest, seriesInstanceUID: series,
                 sopClassUID: header.instance.sopClassUID, instanceNumber: header.instance.instanceNumber,
                 transferSyntaxUID: header.fileMeta.transferSyntaxUID, path: path))
+    }
+
+    private mutating func nameKey(of dicomName: String) -> String {
+        if let key = nameKeys[dicomName] { return key }
+        let key = NameKey.make(dicomName)
+        nameKeys[dicomName] = key
+        return key
+    }
+
+    /// One patient by PatientID, issuer, birth date and name key (the same name written alike
+    /// needs no folding).
+    private mutating func sameIdentity(_ one: CatalogPatient, _ other: CatalogPatient) -> Bool {
+        guard one.patientID == other.patientID, one.issuerOfPatientID == other.issuerOfPatientID,
+            one.patientBirthDate == other.patientBirthDate
+        else { return false }
+        if one.patientName == other.patientName { return true }
+        return nameKey(of: one.patientName ?? "") == nameKey(of: other.patientName ?? "")
     }
 
     /// Attributes a reviewer needs but the file lacks, and UIDs or dates that break DICOM's syntax.
@@ -201,20 +221,35 @@ struct SubmissionAssembly {
 
     /// PS3.5 9.1: at most 64 characters, dot-separated numbers without leading zeros.
     static func isValidUID(_ value: String) -> Bool {
-        guard value.count <= 64, !value.isEmpty else { return false }
-        return value.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { component in
-            !component.isEmpty && component.allSatisfy { $0.isASCII && $0.isNumber }
-                && (component == "0" || component.first != "0")
+        let bytes = value.utf8
+        guard bytes.count <= 64, !bytes.isEmpty else { return false }
+        // Components of digits, separated by single dots, none with a leading zero but "0" itself.
+        var componentLength = 0
+        var componentStartsWithZero = false
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "."):
+                guard componentLength > 0, !(componentStartsWithZero && componentLength > 1) else { return false }
+                componentLength = 0
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if componentLength == 0 { componentStartsWithZero = byte == UInt8(ascii: "0") }
+                componentLength += 1
+            default:
+                return false
+            }
         }
+        return componentLength > 0 && !(componentStartsWithZero && componentLength > 1)
     }
 
     /// PS3.5 6.2 DA: YYYYMMDD, a real calendar day. Plain arithmetic: it runs for every date of every
     /// file.
     static func isValidDate(_ value: String) -> Bool {
-        guard value.count == 8, value.allSatisfy({ $0.isASCII && $0.isNumber }),
-            let year = Int(value.prefix(4)), let month = Int(value.dropFirst(4).prefix(2)),
-            let day = Int(value.suffix(2)), (1...12).contains(month)
-        else { return false }
+        let digits = value.utf8.map { Int($0) - Int(UInt8(ascii: "0")) }
+        guard digits.count == 8, digits.allSatisfy({ (0...9).contains($0) }) else { return false }
+        let year = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3]
+        let month = digits[4] * 10 + digits[5]
+        let day = digits[6] * 10 + digits[7]
+        guard (1...12).contains(month) else { return false }
         let isLeap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
         let lengths = [31, isLeap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
         return (1...lengths[month - 1]).contains(day)
@@ -576,13 +611,5 @@ struct SubmissionAssembly {
                 Receipt.Finding(
                     severity: $0.severity.rawValue, code: $0.code, message: $0.message, path: $0.path, uid: $0.uid)
             })
-    }
-}
-
-extension CatalogPatient {
-    /// The same person as the catalog keys them (never by PatientID alone).
-    func sameIdentity(as other: CatalogPatient) -> Bool {
-        patientID == other.patientID && issuerOfPatientID == other.issuerOfPatientID && nameKey == other.nameKey
-            && patientBirthDate == other.patientBirthDate
     }
 }
