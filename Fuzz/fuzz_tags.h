@@ -15,7 +15,7 @@ namespace fuzz {
 
 // The reader's defaults (DICOMReader.Limits) and stop tags (DICOMReader.swift).
 constexpr cdcmtk_read_limits kLimits = {32u << 20, 32};
-constexpr cdcmtk_tag kAfterSingleFrameAttributes = {0x0029, 0x0000};
+constexpr cdcmtk_tag kAfterSingleFrameAttributes = {0x0028, 0x0012};
 constexpr cdcmtk_tag kPixelData = {0x7FE0, 0x0010};
 constexpr cdcmtk_tag kEndOfDataset = {0xFFFF, 0xFFFF};
 

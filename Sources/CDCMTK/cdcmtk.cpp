@@ -246,7 +246,7 @@ private:
         countedUntil_ = position;
     }
 
-    static constexpr uint64_t kFirstRead = 64 * 1024;
+    static constexpr uint64_t kFirstRead = 16 * 1024;
     uint64_t itemStarts_ = 0;
     size_t countedUntil_ = 0;
     uint64_t itemBudget_ = UINT64_MAX;

@@ -45,35 +45,56 @@ public struct DICOMReader: Sendable {
 
     /// Reads the header of the file at `path`, never its pixel data.
     ///
-    /// Every attribute `DICOMHeader` needs is in groups 0008 to 0028, except the functional group
-    /// sequences (5200,xxxx) of multi-frame objects. For the classic single-frame image classes,
-    /// which cannot carry those, the parse stops at group 0029, before the vendors' private blocks
-    /// (a Siemens CSA header alone is tens of kilobytes); any other file is parsed again from the
-    /// bytes already in memory, up to Pixel Data.
+    /// Every attribute `DICOMHeader` needs comes before (0028,0012), right after Columns, except
+    /// the functional group sequences (5200,xxxx) of multi-frame objects. For the classic
+    /// single-frame image classes, which cannot carry those, the parse stops there, before the
+    /// rest of the image module and the vendors' private blocks after it (a Siemens CSA header in
+    /// group 0029 alone is tens of kilobytes). A DICOMDIR is whole by then (its records are in
+    /// group 0004). Any other file is parsed again from the bytes already in memory, up to Pixel
+    /// Data.
     ///
     /// With a `root`, `path` is relative to it, and the file is opened only if it lies below it
     /// through no symbolic link (a folder swapped for a link after listing is refused).
     public func readHeader(at path: String, beneath root: String? = nil) throws(DICOMReadError) -> DICOMHeader {
+        try readFile(at: path, beneath: root).header
+    }
+
+    /// Reads a file as `readHeader` does and, when it is a DICOMDIR, its record tree from the same
+    /// parse (its records are in group 0004, before the place the header read stops).
+    public func readFile(at path: String, beneath root: String? = nil) throws(DICOMReadError) -> (
+        header: DICOMHeader, directory: DICOMDirectory?
+    ) {
         let file = try DICOMFile(path: path, beneath: root, stopBefore: .afterSingleFrameAttributes, limits: limits)
-        let sopClass =
-            file.dataset.stringBytes(.sopClassUID) ?? file.meta.stringBytes(.mediaStorageSOPClassUID) ?? []
-        if !Self.singleFrameImageClasses.contains(String(decoding: sopClass, as: UTF8.self).trimmingSpaces()) {
+        let sopClass = String(
+            decoding: file.dataset.stringBytes(.sopClassUID) ?? file.meta.stringBytes(.mediaStorageSOPClassUID) ?? [],
+            as: UTF8.self
+        ).trimmingSpaces()
+        if sopClass == Self.mediaStorageDirectoryClass {
+            return (DICOMHeader(file: file), try directory(of: file))
+        }
+        if !Self.singleFrameImageClasses.contains(sopClass) {
             try file.reparse(stopBefore: .pixelData, limits: limits)
         }
-        return DICOMHeader(file: file)
+        return (DICOMHeader(file: file), nil)
     }
 
     /// Reads the DICOMDIR at `path` as a record tree.
     public func readDirectory(at path: String, beneath root: String? = nil) throws(DICOMReadError) -> DICOMDirectory {
-        let file = try DICOMFile(path: path, beneath: root, stopBefore: .endOfDataset, limits: limits)
+        try directory(of: DICOMFile(path: path, beneath: root, stopBefore: .endOfDataset, limits: limits))
+    }
+
+    private func directory(of file: DICOMFile) throws(DICOMReadError) -> DICOMDirectory {
         let records = file.dataset.sequenceCount(.directoryRecordSequence)
         guard records <= limits.maxDirectoryRecords else {
             throw DICOMReadError(
-                code: .limitExceeded, path: path,
+                code: .limitExceeded, path: file.path,
                 detail: "\(records) directory records, more than the limit of \(limits.maxDirectoryRecords)")
         }
         return DICOMDirectory(file: file)
     }
+
+    /// Media Storage Directory Storage: a DICOMDIR.
+    static let mediaStorageDirectoryClass = "1.2.840.10008.1.3.10"
 
     /// Storage SOP classes whose IODs have no functional groups (PS3.3 A.3, A.4, A.8, A.26, ...).
     static let singleFrameImageClasses: Set<String> = [
@@ -91,8 +112,8 @@ public struct DICOMReader: Sendable {
 }
 
 extension DICOMTag {
-    /// The first tag after every attribute a single-frame header needs: private group 0029.
-    static let afterSingleFrameAttributes = DICOMTag(0x0029, 0x0000)
+    /// The first tag after every attribute a single-frame header needs: the one after Columns.
+    static let afterSingleFrameAttributes = DICOMTag(0x0028, 0x0012)
     static let pixelData = DICOMTag(0x7FE0, 0x0010)
     /// No element is at or after it: the whole dataset is parsed.
     static let endOfDataset = DICOMTag(0xFFFF, 0xFFFF)

@@ -1,5 +1,6 @@
 import DICOM
 import Foundation
+import Synchronization
 
 /// The one pass over a drop's files that ingest and validate make: each file kept (copied into the
 /// staging folder and hashed, hashed where it lies, or only read) and its header read, at most
@@ -16,10 +17,12 @@ struct DropPass: Sendable {
         case copy(into: String)
     }
 
-    /// One file as kept, with its header or why it has none.
+    /// One file as kept, with its header or why it has none, and its record tree when it is a
+    /// DICOMDIR.
     struct Result: Sendable {
         var file: Ingester.StoredFile
         var header: Swift.Result<DICOMHeader, DICOMReadError>
+        var directory: DICOMDirectory?
     }
 
     let scan: MediaScan
@@ -33,29 +36,43 @@ struct DropPass: Sendable {
     func run(
         _ files: [MediaScan.Entry], progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws(IntakeError) -> [Result] {
-        var results = [Result?](repeating: nil, count: files.count)
-        var failure: IntakeError?
-        await withTaskGroup(of: (Int, Swift.Result<Result, IntakeError>).self) { group in
-            var next = 0
-            var done = 0
-            func startNext() {
-                guard next < files.count, failure == nil else { return }
-                let index = next
-                next += 1
-                group.addTask { (index, keep(files[index])) }
-            }
-            for _ in 0..<max(1, jobs) { startNext() }
-            for await (index, outcome) in group {
-                switch outcome {
-                case .success(let result): results[index] = result
-                case .failure(let error): if failure == nil { failure = error }
+        // `jobs` workers, each taking the next file until none is left or one has failed: a task
+        // per worker, not per file.
+        let queue = WorkQueue()
+        let outcomes = await withTaskGroup(of: [(Int, Swift.Result<Result, IntakeError>)].self) { group in
+            for _ in 0..<max(1, min(jobs, files.count)) {
+                group.addTask {
+                    var taken: [(Int, Swift.Result<Result, IntakeError>)] = []
+                    while let index = queue.state.withLock({ state -> Int? in
+                        guard state.next < files.count, !state.failed else { return nil }
+                        state.next += 1
+                        return state.next - 1
+                    }) {
+                        let outcome = keep(files[index])
+                        taken.append((index, outcome))
+                        let done = queue.state.withLock { state in
+                            if case .failure = outcome { state.failed = true }
+                            state.done += 1
+                            return state.done
+                        }
+                        progress?(done - 1, files.count)
+                    }
+                    return taken
                 }
-                done += 1
-                progress?(done, files.count)
-                startNext()
+            }
+            var all: [(Int, Swift.Result<Result, IntakeError>)] = []
+            for await taken in group { all += taken }
+            return all
+        }
+        var results = [Result?](repeating: nil, count: files.count)
+        var failure: (index: Int, error: IntakeError)?
+        for (index, outcome) in outcomes {
+            switch outcome {
+            case .success(let result): results[index] = result
+            case .failure(let error): if failure == nil || index < failure!.index { failure = (index, error) }
             }
         }
-        if let failure { throw failure }
+        if let failure { throw failure.error }
         return results.map { $0! }
     }
 
@@ -63,33 +80,53 @@ struct DropPass: Sendable {
         do throws(IntakeError) {
             switch keeping {
             case .readHeaderOnly:
-                let header = read(entry.relativePath, beneath: scan.root)
-                let size = (try? header.get().fileSize) ?? Int64(entry.size)
-                let file = Ingester.StoredFile(relativePath: entry.relativePath, size: size, contentHash: nil)
-                return .success(Result(file: file, header: header))
+                var result = read(entry.relativePath, beneath: scan.root)
+                result.file.size = (try? result.header.get().fileSize) ?? Int64(entry.size)
+                return .success(result)
             case .hashInPlace:
                 let hashed = try ContentHasher.hash(entry.relativePath, in: scan)
-                let file = Ingester.StoredFile(
-                    relativePath: entry.relativePath, size: hashed.size, contentHash: hashed.hash)
-                return .success(Result(file: file, header: read(entry.relativePath, beneath: scan.root)))
+                var result = read(entry.relativePath, beneath: scan.root)
+                result.file.size = hashed.size
+                result.file.contentHash = hashed.hash
+                return .success(result)
             case .copy(let root):
                 let destination = root + "/" + entry.relativePath
                 try IntakeHome.makeOwnerOnlyFolder((destination as NSString).deletingLastPathComponent)
                 let copied = try ContentHasher.copy(entry.relativePath, in: scan, to: destination)
-                let file = Ingester.StoredFile(
-                    relativePath: entry.relativePath, size: copied.size, contentHash: copied.hash)
-                return .success(Result(file: file, header: read(entry.relativePath, beneath: root)))
+                var result = read(entry.relativePath, beneath: root)
+                result.file.size = copied.size
+                result.file.contentHash = copied.hash
+                return .success(result)
             }
         } catch {
             return .failure(error)
         }
     }
 
-    private func read(_ relativePath: String, beneath root: String) -> Swift.Result<DICOMHeader, DICOMReadError> {
+    /// The header of one file (and a DICOMDIR's records), as a result whatever happens.
+    private func read(_ relativePath: String, beneath root: String) -> Result {
+        let file = Ingester.StoredFile(relativePath: relativePath, size: 0, contentHash: nil)
         do throws(DICOMReadError) {
-            return .success(try reader.readHeader(at: relativePath, beneath: root))
+            let (header, directory) = try reader.readFile(at: relativePath, beneath: root)
+            return Result(file: file, header: .success(header), directory: directory)
         } catch {
-            return .failure(error)
+            return Result(file: file, header: .failure(error), directory: nil)
         }
+    }
+}
+
+/// Which file a worker of a `DropPass` takes next, how many are done, and whether one failed.
+private final class WorkQueue: Sendable {
+    let state = Mutex((next: 0, done: 0, failed: false))
+}
+
+extension [DropPass.Result] {
+    /// The DICOMDIRs read in the pass, by path below the drop.
+    var directories: [String: DICOMDirectory] {
+        var byPath: [String: DICOMDirectory] = [:]
+        for result in self {
+            if let directory = result.directory { byPath[result.file.relativePath] = directory }
+        }
+        return byPath
     }
 }

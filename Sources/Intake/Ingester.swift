@@ -103,7 +103,7 @@ public final class Ingester: Sendable {
         for result in passed {
             assembly.add(file: result.file, header: result.header)
         }
-        if overLimit == nil { assembly.checkDirectories(of: scan, reader: reader) }
+        if overLimit == nil { assembly.checkDirectories(of: scan, directories: passed.directories) }
         var record = assembly.record(
             receivedAt: started, source: options.source ?? drop, priority: options.priority,
             quarantineReason: options.quarantineReason ?? overLimit)

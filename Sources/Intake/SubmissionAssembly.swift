@@ -287,7 +287,9 @@ struct SubmissionAssembly {
             message: "more than \(limits.maxFilesPerSubmission) files; not read")
     }
 
-    mutating func checkDirectories(of scan: MediaScan, reader: DICOMReader) {
+    /// Checks every DICOMDIR of the drop (`directories`, read in the pass by path) against the
+    /// drop's files; reports links, special files and undecodable names.
+    mutating func checkDirectories(of scan: MediaScan, directories read: [String: DICOMDirectory]) {
         for entry in scan.entries {
             switch entry.kind {
             case .regularFile: continue
@@ -318,18 +320,8 @@ struct SubmissionAssembly {
         var listed: Set<String> = []
         let directories = scan.dicomdirPaths
         for dicomdir in directories {
-            let directory: DICOMDirectory
-            do throws(DICOMReadError) {
-                directory = try reader.readDirectory(at: dicomdir, beneath: scan.root)
-            } catch {
-                // Other failures are the file's own finding, from reading its header.
-                let reported = findings.contains { $0.code == "limit-exceeded" && $0.path == dicomdir }
-                if error.code == .limitExceeded && !reported {
-                    findings.append(
-                        Finding(severity: .error, code: "limit-exceeded", message: error.detail, path: dicomdir))
-                }
-                continue
-            }
+            // Not read as a directory: its own finding says why (or it is not one, only so named).
+            guard let directory = read[dicomdir] else { continue }
             for problem in directory.structuralProblems {
                 findings.append(
                     Finding(severity: .warning, code: "dicomdir-structure", message: problem, path: dicomdir))

@@ -29,10 +29,11 @@ public struct Validator: Sendable {
             findings: scan.exceedsEntryLimit ? [SubmissionAssembly.fileLimitFinding(reader.limits)] : [])
         assembly.rules = rules
         if !scan.exceedsEntryLimit {
-            for result in try await pass.run(scan.regularFiles) {
+            let passed = try await pass.run(scan.regularFiles)
+            for result in passed {
                 assembly.add(file: result.file, header: result.header)
             }
-            assembly.checkDirectories(of: scan, reader: reader)
+            assembly.checkDirectories(of: scan, directories: passed.directories)
         }
         let record = assembly.record(receivedAt: Date(), source: path, priority: .routine)
         let receipt = assembly.receipt(record: record, catalogFindings: assembly.duplicateFindings(), storedAt: path)
