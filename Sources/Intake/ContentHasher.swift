@@ -42,7 +42,8 @@ enum ContentHasher {
     }
 
     /// Copies an entry of a drop (opened only below its root) to a new file `destination` (0600),
-    /// hashing what it reads, then fsyncs the copy. Returns the hash and size of what was copied.
+    /// hashing what it reads. Returns the hash and size of what was copied. Not synced: the caller
+    /// makes the copies durable together (`syncFileSystem(of:)`) before it relies on them.
     /// A source that changes while it is copied (its size or times differ afterwards) is copied
     /// again, up to three times, then refused.
     static func copy(_ relativePath: String, in scan: MediaScan, to destination: String) throws(IntakeError) -> (
@@ -62,14 +63,31 @@ enum ContentHasher {
             do {
                 defer { close(output) }
                 copied = try stream(from: input, path: source, to: output, destination: destination)
-                guard fsync(output) == 0 else {
-                    throw IntakeError.environment("cannot write \(destination): \(String(cString: strerror(errno)))")
-                }
             }
             if try identity(of: input, path: source) == before, copied.size == before.size { return copied }
         }
         throw IntakeError.unreadableDrop("\(source) kept changing while it was copied; not accepted")
     }
+
+    /// Writes every file of the file system that holds `folder` to disk (syncfs): one call for all
+    /// the copies of a submission instead of an fsync per file, before the catalog records them.
+    static func syncFileSystem(of folder: String) throws(IntakeError) {
+        let descriptor = Glibc.open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw IntakeError.environment("cannot open \(folder): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        guard syncFileSystemCall(descriptor) == 0 else {
+            throw IntakeError.environment("cannot write \(folder) to disk: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// glibc's syncfs(2), which Swift's Glibc module leaves out (it is a GNU extension); fsync of
+    /// the folder where it is missing.
+    private static let syncFileSystemCall: @convention(c) (Int32) -> Int32 = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") else { return fsync }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
+    }()
 
     private static func open(_ relativePath: String, in scan: MediaScan) throws(IntakeError) -> Int32 {
         let descriptor = scan.openForReading(relativePath)

@@ -13,7 +13,7 @@ struct DropPass: Sendable {
         case readHeaderOnly
         /// Hashed whole where it lies (an inbox claim the intake takes over into the store).
         case hashInPlace
-        /// Copied below this folder, hashed while copying, fsynced.
+        /// Copied below this folder, hashed while copying (the caller syncs the folder's file system).
         case copy(into: String)
     }
 

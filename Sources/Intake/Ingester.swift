@@ -7,7 +7,7 @@ import StudyCatalog
 /// every DICOM header once, checks the DICOMDIR against the disc, finds the spinal levels, writes
 /// one catalog transaction, and keeps the files in the store.
 ///
-/// Crash safety: files are copied into `store/.staging-<id>/` and fsynced before the catalog
+/// Crash safety: files are copied into `store/.staging-<id>/` and synced to disk before the catalog
 /// transaction, and the folder is renamed to `store/<id>/` after it. A staging folder left by an
 /// interruption is finished (the catalog has the submission) or removed (it has not) by the next
 /// `Ingester`, so the catalog never knows half a submission and the store never keeps a file the
@@ -95,6 +95,7 @@ public final class Ingester: Sendable {
             passed = try await pass.run(
                 overLimit != nil ? [] : scan.regularFiles.filter { !options.ignoredPaths.contains($0.relativePath) },
                 progress: options.progress)
+            if copying { try ContentHasher.syncFileSystem(of: staging) }
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
             throw error
