@@ -404,6 +404,20 @@ unsigned sequence_depth(DcmItem *item, unsigned cap) {
     return deepest;
 }
 
+// Reports the exception being handled (call it only from a catch block): DCMTK throws on memory
+// exhaustion and, in places, on hostile input.
+void set_error_from_parse_exception(cdcmtk_error **error_out) {
+    try {
+        throw;
+    } catch (const std::bad_alloc &) {
+        set_error(error_out, CDCMTK_ERROR_INTERNAL, "out of memory while parsing");
+    } catch (const std::exception &exception) {
+        set_error(error_out, CDCMTK_ERROR_INTERNAL, exception.what());
+    } catch (...) {
+        set_error(error_out, CDCMTK_ERROR_INTERNAL, "unknown C++ exception while parsing");
+    }
+}
+
 std::once_flag initialize_once;
 bool initialized_ok = false;
 std::string initialize_failure;
@@ -697,12 +711,8 @@ cdcmtk_file *cdcmtk_file_open(const char *root, const char *path, cdcmtk_tag sto
         file->prefix = std::move(prefix);
         if (!parse(*file, stop_before, limits, error_out)) return nullptr;
         return file.release();
-    } catch (const std::bad_alloc &) {
-        set_error(error_out, CDCMTK_ERROR_INTERNAL, "out of memory while parsing");
-    } catch (const std::exception &exception) {
-        set_error(error_out, CDCMTK_ERROR_INTERNAL, exception.what());
     } catch (...) {
-        set_error(error_out, CDCMTK_ERROR_INTERNAL, "unknown C++ exception while parsing");
+        set_error_from_parse_exception(error_out);
     }
     return nullptr;
 }
@@ -711,12 +721,8 @@ bool cdcmtk_file_reparse(cdcmtk_file *file, cdcmtk_tag stop_before, cdcmtk_read_
                          cdcmtk_error **error_out) {
     try {
         return parse(*file, stop_before, limits, error_out);
-    } catch (const std::bad_alloc &) {
-        set_error(error_out, CDCMTK_ERROR_INTERNAL, "out of memory while parsing");
-    } catch (const std::exception &exception) {
-        set_error(error_out, CDCMTK_ERROR_INTERNAL, exception.what());
     } catch (...) {
-        set_error(error_out, CDCMTK_ERROR_INTERNAL, "unknown C++ exception while parsing");
+        set_error_from_parse_exception(error_out);
     }
     return false;
 }

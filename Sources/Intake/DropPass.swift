@@ -30,50 +30,60 @@ struct DropPass: Sendable {
     let keeping: Keeping
     let jobs: Int
 
-    /// Runs the pass over `files`; results in their order. The first failure to keep a file (a full
-    /// disk, a file that keeps changing) stops the pass and is thrown; an unreadable header is a
-    /// result, not a failure.
+    /// Runs the pass over `files`, handing each result to `body` in the files' order as soon as it
+    /// and those before it are done: a header is held only until it is consumed, so memory does not
+    /// grow with the number of files. Returns the DICOMDIRs read, by path. The first failure to keep
+    /// a file (a full disk, a file that keeps changing) stops the pass and is thrown; an unreadable
+    /// header is a result, not a failure.
     func run(
-        _ files: [MediaScan.Entry], progress: (@Sendable (Int, Int) -> Void)? = nil
-    ) async throws(IntakeError) -> [Result] {
-        // `jobs` workers, each taking the next file until none is left or one has failed: a task
-        // per worker, not per file.
+        _ files: [MediaScan.Entry], progress: (@Sendable (Int, Int) -> Void)? = nil, each body: (Result) -> Void
+    ) async throws(IntakeError) -> [String: DICOMDirectory] {
+        guard !files.isEmpty else { return [:] }
         let queue = WorkQueue()
-        let outcomes = await withTaskGroup(of: [(Int, Swift.Result<Result, IntakeError>)].self) { group in
+        let (stream, continuation) = AsyncStream.makeStream(of: (Int, Swift.Result<Result, IntakeError>).self)
+        var directories: [String: DICOMDirectory] = [:]
+        var failure: IntakeError?
+        await withTaskGroup(of: Void.self) { group in
+            // `jobs` workers, each taking the next file until none is left or one has failed: a
+            // task per worker, not per file.
             for _ in 0..<max(1, min(jobs, files.count)) {
                 group.addTask {
-                    var taken: [(Int, Swift.Result<Result, IntakeError>)] = []
-                    while let index = queue.state.withLock({ state -> Int? in
-                        guard state.next < files.count, !state.failed else { return nil }
-                        state.next += 1
-                        return state.next - 1
-                    }) {
+                    while let index = queue.take(below: files.count) {
                         let outcome = keep(files[index])
-                        taken.append((index, outcome))
-                        let done = queue.state.withLock { state in
-                            if case .failure = outcome { state.failed = true }
-                            state.done += 1
-                            return state.done
-                        }
+                        let failed = if case .failure = outcome { true } else { false }
+                        let done = queue.finished(failing: failed)
+                        continuation.yield((index, outcome))
                         progress?(done - 1, files.count)
+                        // Workers fill every thread of the pool: let the consumer in, so results
+                        // do not pile up unconsumed.
+                        await Task.yield()
                     }
-                    return taken
                 }
             }
-            var all: [(Int, Swift.Result<Result, IntakeError>)] = []
-            for await taken in group { all += taken }
-            return all
-        }
-        var results = [Result?](repeating: nil, count: files.count)
-        var failure: (index: Int, error: IntakeError)?
-        for (index, outcome) in outcomes {
-            switch outcome {
-            case .success(let result): results[index] = result
-            case .failure(let error): if failure == nil || index < failure!.index { failure = (index, error) }
+            // Results arrive in any order; they leave in the files' order.
+            var waiting: [Int: Swift.Result<Result, IntakeError>] = [:]
+            var nextToConsume = 0
+            var received = 0
+            for await (index, outcome) in stream {
+                received += 1
+                waiting[index] = outcome
+                while failure == nil, let ready = waiting.removeValue(forKey: nextToConsume) {
+                    nextToConsume += 1
+                    switch ready {
+                    case .success(let result):
+                        if let directory = result.directory { directories[result.file.relativePath] = directory }
+                        body(result)
+                    case .failure(let error):
+                        failure = error
+                    }
+                }
+                // All results are in, or a file failed and every one taken before has reported.
+                if received == files.count || (queue.hasFailed && received == queue.taken) { break }
             }
+            continuation.finish()
         }
-        if let failure { throw failure.error }
-        return results.map { $0! }
+        if let failure { throw failure }
+        return directories
     }
 
     private func keep(_ entry: MediaScan.Entry) -> Swift.Result<Result, IntakeError> {
@@ -117,16 +127,28 @@ struct DropPass: Sendable {
 
 /// Which file a worker of a `DropPass` takes next, how many are done, and whether one failed.
 private final class WorkQueue: Sendable {
-    let state = Mutex((next: 0, done: 0, failed: false))
-}
+    private let state = Mutex((next: 0, done: 0, failed: false))
 
-extension [DropPass.Result] {
-    /// The DICOMDIRs read in the pass, by path below the drop.
-    var directories: [String: DICOMDirectory] {
-        var byPath: [String: DICOMDirectory] = [:]
-        for result in self {
-            if let directory = result.directory { byPath[result.file.relativePath] = directory }
+    /// The next file's index, or nil when all are taken or a file failed.
+    func take(below count: Int) -> Int? {
+        state.withLock { state in
+            guard state.next < count, !state.failed else { return nil }
+            state.next += 1
+            return state.next - 1
         }
-        return byPath
     }
+
+    /// Records one file done (and whether it failed); returns how many are done.
+    func finished(failing: Bool) -> Int {
+        state.withLock { state in
+            if failing { state.failed = true }
+            state.done += 1
+            return state.done
+        }
+    }
+
+    /// How many files were taken: once a file has failed, no more are.
+    var taken: Int { state.withLock { $0.next } }
+
+    var hasFailed: Bool { state.withLock { $0.failed } }
 }

@@ -88,23 +88,21 @@ public final class Ingester: Sendable {
             copying ? .copy(into: staging) : options.takeOver ? .hashInPlace : .readHeaderOnly
         // A drop with more files than the limit is quarantined unread: nothing is copied or parsed.
         let overLimit = scan.exceedsEntryLimit ? SubmissionAssembly.fileLimitFinding(reader.limits) : nil
-        let passed: [DropPass.Result]
+        var assembly = SubmissionAssembly(id: id, note: options.note, form: options.form, findings: options.findings)
+        let directories: [String: DICOMDirectory]
         do {
             if copying { try IntakeHome.makeOwnerOnlyFolder(staging) }
             let pass = DropPass(scan: scan, reader: reader, keeping: keeping, jobs: options.maxConcurrentReads)
-            passed = try await pass.run(
+            directories = try await pass.run(
                 overLimit != nil ? [] : scan.regularFiles.filter { !options.ignoredPaths.contains($0.relativePath) },
-                progress: options.progress)
+                progress: options.progress
+            ) { assembly.add(file: $0.file, header: $0.header) }
             if copying { try ContentHasher.syncFileSystem(of: staging) }
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
             throw error
         }
-        var assembly = SubmissionAssembly(id: id, note: options.note, form: options.form, findings: options.findings)
-        for result in passed {
-            assembly.add(file: result.file, header: result.header)
-        }
-        if overLimit == nil { assembly.checkDirectories(of: scan, directories: passed.directories) }
+        if overLimit == nil { assembly.checkDirectories(of: scan, directories: directories) }
         var record = assembly.record(
             receivedAt: started, source: options.source ?? drop, priority: options.priority,
             quarantineReason: options.quarantineReason ?? overLimit)

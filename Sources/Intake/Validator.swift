@@ -29,11 +29,8 @@ public struct Validator: Sendable {
             findings: scan.exceedsEntryLimit ? [SubmissionAssembly.fileLimitFinding(reader.limits)] : [])
         assembly.rules = rules
         if !scan.exceedsEntryLimit {
-            let passed = try await pass.run(scan.regularFiles)
-            for result in passed {
-                assembly.add(file: result.file, header: result.header)
-            }
-            assembly.checkDirectories(of: scan, directories: passed.directories)
+            let directories = try await pass.run(scan.regularFiles) { assembly.add(file: $0.file, header: $0.header) }
+            assembly.checkDirectories(of: scan, directories: directories)
         }
         let record = assembly.record(receivedAt: Date(), source: path, priority: .routine)
         let receipt = assembly.receipt(record: record, catalogFindings: assembly.duplicateFindings(), storedAt: path)
