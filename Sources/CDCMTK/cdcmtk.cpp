@@ -465,8 +465,8 @@ struct cdcmtk_item {
                 elements.emplace_back(Uint32(objectTag.getGroup()) << 16 | objectTag.getElement(),
                                       static_cast<DcmElement *>(object));
             }
-            // DCMTK inserts in tag order; a damaged file may still hold them otherwise.
-            std::stable_sort(elements.begin(), elements.end(),
+            // DCMTK inserts in tag order, one element per tag; sorted anyway, whatever a damaged file held.
+            std::sort(elements.begin(), elements.end(),
                              [](const auto &one, const auto &other) { return one.first < other.first; });
             listed = true;
         }
