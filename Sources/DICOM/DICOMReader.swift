@@ -94,7 +94,7 @@ public struct DICOMReader: Sendable {
     }
 
     /// Media Storage Directory Storage: a DICOMDIR.
-    static let mediaStorageDirectoryClass = "1.2.840.10008.1.3.10"
+    public static let mediaStorageDirectoryClass = "1.2.840.10008.1.3.10"
 
     /// Storage SOP classes whose IODs have no functional groups (PS3.3 A.3, A.4, A.8, A.26, ...).
     static let singleFrameImageClasses: Set<String> = [

@@ -57,7 +57,6 @@ struct SubmissionAssembly {
     static let encapsulatedDocumentClasses: Set<String> = [
         "1.2.840.10008.5.1.4.1.1.104.1", "1.2.840.10008.5.1.4.1.1.104.2", "1.2.840.10008.5.1.4.1.1.104.3",
     ]
-    static let mediaStorageDirectoryClass = "1.2.840.10008.1.3.10"
 
     mutating func add(file: Ingester.StoredFile, header result: Result<DICOMHeader, DICOMReadError>) {
         let path = file.relativePath
@@ -84,7 +83,7 @@ struct SubmissionAssembly {
                 findings.append(Finding(severity: .error, code: "unreadable-dicom", message: error.summary, path: path))
             }
         case .success(let header):
-            if header.fileMeta.mediaStorageSOPClassUID == Self.mediaStorageDirectoryClass {
+            if header.fileMeta.mediaStorageSOPClassUID == DICOMReader.mediaStorageDirectoryClass {
                 role = .dicomdir
             } else {
                 role = .dicom
