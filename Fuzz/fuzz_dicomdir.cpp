@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fuzz::initialize();
     const std::string path = fuzz::write_input(data, size);
     cdcmtk_error *error = nullptr;
-    cdcmtk_file *file = cdcmtk_file_open(nullptr, path.c_str(), fuzz::kEndOfDataset, fuzz::kLimits, &error);
+    cdcmtk_file *file = cdcmtk_file_open(-1, path.c_str(), fuzz::kEndOfDataset, fuzz::kLimits, &error);
     if (file == nullptr) {
         cdcmtk_error_free(error);
         return 0;

@@ -44,7 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const std::string path = fuzz::write_input(data, size);
     cdcmtk_error *error = nullptr;
     // As DICOMReader.readHeader: first up to (0028,0012), then again up to Pixel Data.
-    cdcmtk_file *file = cdcmtk_file_open(nullptr, path.c_str(), fuzz::kAfterSingleFrameAttributes, fuzz::kLimits, &error);
+    cdcmtk_file *file = cdcmtk_file_open(-1, path.c_str(), fuzz::kAfterSingleFrameAttributes, fuzz::kLimits, &error);
     if (file == nullptr) {
         (void)cdcmtk_error_get_code(error);
         cdcmtk_error_free(error);

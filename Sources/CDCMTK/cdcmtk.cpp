@@ -631,9 +631,7 @@ bool cdcmtk_initialize(cdcmtk_log_handler handler, cdcmtk_error **error_out) {
     return false;
 }
 
-int cdcmtk_open_beneath(const char *root, const char *relative) {
-    const int rootFD = ::open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (rootFD < 0) return -1;
+int cdcmtk_open_beneath(int rootFD, const char *relative) {
     struct open_how how;
     std::memset(&how, 0, sizeof how);
     how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW;
@@ -663,17 +661,14 @@ int cdcmtk_open_beneath(const char *root, const char *relative) {
             rest = rest.substr(slash + 1);
         }
     }
-    const int saved = errno;
-    ::close(rootFD);
-    errno = saved;
     return static_cast<int>(fd);
 }
 
-cdcmtk_file *cdcmtk_file_open(const char *root, const char *path, cdcmtk_tag stop_before, cdcmtk_read_limits limits,
+cdcmtk_file *cdcmtk_file_open(int root, const char *path, cdcmtk_tag stop_before, cdcmtk_read_limits limits,
                               cdcmtk_error **error_out) {
     try {
-        const int fd = root != nullptr ? cdcmtk_open_beneath(root, path)
-                                       : ::open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+        const int fd = root >= 0 ? cdcmtk_open_beneath(root, path)
+                                 : ::open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
         if (fd < 0) {
             const int error = errno;
             set_error(error_out, code_for_errno(error),

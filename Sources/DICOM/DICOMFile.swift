@@ -8,14 +8,15 @@ final class DICOMFile {
     private let handle: OpaquePointer
     let path: String
 
-    /// Opens `path` and parses it up to the first top-level element at or after `stopBefore`. With a
-    /// `root`, `path` is relative to it and nothing outside it is opened, through no symbolic link.
-    init(path: String, beneath root: String? = nil, stopBefore: DICOMTag, limits: DICOMReader.Limits)
+    /// Opens `path` and parses it up to the first top-level element at or after `stopBefore`. In a
+    /// `folder`, `path` is relative to it and nothing outside it is opened, through no symbolic link.
+    init(path: String, in folder: Folder? = nil, stopBefore: DICOMTag, limits: DICOMReader.Limits)
         throws(DICOMReadError)
     {
         try DCMTKRuntime.readiness.get()
         var error: OpaquePointer?
-        let fullPath = root.map { $0 + "/" + path } ?? path
+        let fullPath = folder.map { $0.path + "/" + path } ?? path
+        let root = folder?.descriptor ?? -1
         guard let handle = cdcmtk_file_open(root, path, stopBefore.native, limits.native, &error) else {
             throw DICOMReadError(consuming: error, path: fullPath)
         }

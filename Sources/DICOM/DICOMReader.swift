@@ -53,18 +53,18 @@ public struct DICOMReader: Sendable {
     /// group 0004). Any other file is parsed again from the bytes already in memory, up to Pixel
     /// Data.
     ///
-    /// With a `root`, `path` is relative to it, and the file is opened only if it lies below it
+    /// In a `folder`, `path` is relative to it, and the file is opened only if it lies below it
     /// through no symbolic link (a folder swapped for a link after listing is refused).
-    public func readHeader(at path: String, beneath root: String? = nil) throws(DICOMReadError) -> DICOMHeader {
-        try readFile(at: path, beneath: root).header
+    public func readHeader(at path: String, in folder: Folder? = nil) throws(DICOMReadError) -> DICOMHeader {
+        try readFile(at: path, in: folder).header
     }
 
     /// Reads a file as `readHeader` does and, when it is a DICOMDIR, its record tree from the same
     /// parse (its records are in group 0004, before the place the header read stops).
-    public func readFile(at path: String, beneath root: String? = nil) throws(DICOMReadError) -> (
+    public func readFile(at path: String, in folder: Folder? = nil) throws(DICOMReadError) -> (
         header: DICOMHeader, directory: DICOMDirectory?
     ) {
-        let file = try DICOMFile(path: path, beneath: root, stopBefore: .afterSingleFrameAttributes, limits: limits)
+        let file = try DICOMFile(path: path, in: folder, stopBefore: .afterSingleFrameAttributes, limits: limits)
         let sopClass = String(
             decoding: file.dataset.stringBytes(.sopClassUID) ?? file.meta.stringBytes(.mediaStorageSOPClassUID) ?? [],
             as: UTF8.self
@@ -79,8 +79,8 @@ public struct DICOMReader: Sendable {
     }
 
     /// Reads the DICOMDIR at `path` as a record tree.
-    public func readDirectory(at path: String, beneath root: String? = nil) throws(DICOMReadError) -> DICOMDirectory {
-        try directory(of: DICOMFile(path: path, beneath: root, stopBefore: .endOfDataset, limits: limits))
+    public func readDirectory(at path: String, in folder: Folder? = nil) throws(DICOMReadError) -> DICOMDirectory {
+        try directory(of: DICOMFile(path: path, in: folder, stopBefore: .endOfDataset, limits: limits))
     }
 
     private func directory(of file: DICOMFile) throws(DICOMReadError) -> DICOMDirectory {

@@ -1,5 +1,3 @@
-internal import CDCMTK
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -50,6 +48,8 @@ public struct MediaScan: Sendable {
     public static let maximumDepth = 32
 
     public let root: String
+    /// The root, held open: files of the scan are opened below it.
+    public let folder: Folder
     /// Every file and link below the root, sorted by relative path.
     public let entries: [Entry]
     private let entryByKey: [String: Entry]
@@ -61,14 +61,8 @@ public struct MediaScan: Sendable {
     /// cannot be listed.
     public init(root: String, maxEntries: Int = .max) throws(DICOMReadError) {
         self.root = root
+        folder = try Folder(path: root)
         var found: [Entry] = []
-        guard let top = opendir(root) else {
-            let error = errno
-            let code: DICOMReadError.Code =
-                error == EACCES ? .permissionDenied : error == ENOENT ? .notFound : .unreadable
-            throw DICOMReadError(code: code, path: root, detail: String(cString: strerror(error)))
-        }
-        closedir(top)
         Self.walk(root: root, relative: "", depth: 0, limit: maxEntries, into: &found)
         exceedsEntryLimit = found.count > maxEntries
         if exceedsEntryLimit { found.removeLast(found.count - maxEntries) }
@@ -123,12 +117,6 @@ public struct MediaScan: Sendable {
         var trimmed = path
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
         return trimmed
-    }
-
-    /// Opens an entry for reading, only below the root and through no symbolic link: a descriptor,
-    /// or -1 with errno (ELOOP for a link, EXDEV for a path that leaves the root).
-    public func openForReading(_ relativePath: String) -> Int32 {
-        cdcmtk_open_beneath(root, relativePath)
     }
 
     /// The full path of an entry.

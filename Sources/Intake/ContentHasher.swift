@@ -90,7 +90,7 @@ enum ContentHasher {
     }()
 
     private static func open(_ relativePath: String, in scan: MediaScan) throws(IntakeError) -> Int32 {
-        let descriptor = scan.openForReading(relativePath)
+        let descriptor = scan.folder.openForReading(relativePath)
         guard descriptor >= 0 else {
             let reason =
                 errno == ELOOP || errno == EXDEV

@@ -14,7 +14,7 @@ struct DropPass: Sendable {
         /// Hashed whole where it lies (an inbox claim the intake takes over into the store).
         case hashInPlace
         /// Copied below this folder, hashed while copying (the caller syncs the folder's file system).
-        case copy(into: String)
+        case copy(into: Folder)
     }
 
     /// One file as kept, with its header or why it has none, and its record tree when it is a
@@ -90,20 +90,20 @@ struct DropPass: Sendable {
         do throws(IntakeError) {
             switch keeping {
             case .readHeaderOnly:
-                var result = read(entry.relativePath, beneath: scan.root)
+                var result = read(entry.relativePath, in: scan.folder)
                 result.file.size = (try? result.header.get().fileSize) ?? Int64(entry.size)
                 return .success(result)
             case .hashInPlace:
                 let hashed = try ContentHasher.hash(entry.relativePath, in: scan)
-                var result = read(entry.relativePath, beneath: scan.root)
+                var result = read(entry.relativePath, in: scan.folder)
                 result.file.size = hashed.size
                 result.file.contentHash = hashed.hash
                 return .success(result)
             case .copy(let root):
-                let destination = root + "/" + entry.relativePath
+                let destination = root.path + "/" + entry.relativePath
                 try IntakeHome.makeOwnerOnlyFolder((destination as NSString).deletingLastPathComponent)
                 let copied = try ContentHasher.copy(entry.relativePath, in: scan, to: destination)
-                var result = read(entry.relativePath, beneath: root)
+                var result = read(entry.relativePath, in: root)
                 result.file.size = copied.size
                 result.file.contentHash = copied.hash
                 return .success(result)
@@ -114,10 +114,10 @@ struct DropPass: Sendable {
     }
 
     /// The header of one file (and a DICOMDIR's records), as a result whatever happens.
-    private func read(_ relativePath: String, beneath root: String) -> Result {
+    private func read(_ relativePath: String, in folder: Folder) -> Result {
         let file = Ingester.StoredFile(relativePath: relativePath, size: 0, contentHash: nil)
         do throws(DICOMReadError) {
-            let (header, directory) = try reader.readFile(at: relativePath, beneath: root)
+            let (header, directory) = try reader.readFile(at: relativePath, in: folder)
             return Result(file: file, header: .success(header), directory: directory)
         } catch {
             return Result(file: file, header: .failure(error), directory: nil)

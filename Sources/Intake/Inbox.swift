@@ -143,7 +143,7 @@ public final class Inbox: Sendable {
         guard let scan = try? MediaScan(root: path + "/" + name) else { return [] }
         var missing: [String] = []
         for dicomdir in scan.dicomdirPaths {
-            guard let directory = try? ingester.reader.readDirectory(at: dicomdir, beneath: scan.root) else { continue }
+            guard let directory = try? ingester.reader.readDirectory(at: dicomdir, in: scan.folder) else { continue }
             for record in directory.allRecords {
                 guard let fileID = record.referencedFileID,
                     scan.resolve(referencedFileID: fileID, fromDICOMDIRAt: dicomdir) == .missing

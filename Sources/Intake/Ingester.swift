@@ -84,14 +84,18 @@ public final class Ingester: Sendable {
         let stagingLock = try ExclusiveFileLock(path: staging + ".lock", wait: true)
         defer { stagingLock.release() }
         let copying = !options.inPlace && !options.takeOver
-        let keeping: DropPass.Keeping =
-            copying ? .copy(into: staging) : options.takeOver ? .hashInPlace : .readHeaderOnly
         // A drop with more files than the limit is quarantined unread: nothing is copied or parsed.
         let overLimit = scan.exceedsEntryLimit ? SubmissionAssembly.fileLimitFinding(reader.limits) : nil
         var assembly = SubmissionAssembly(id: id, note: options.note, form: options.form, findings: options.findings)
         let directories: [String: DICOMDirectory]
         do {
-            if copying { try IntakeHome.makeOwnerOnlyFolder(staging) }
+            let keeping: DropPass.Keeping
+            if copying {
+                try IntakeHome.makeOwnerOnlyFolder(staging)
+                keeping = .copy(into: try IntakeHome.openFolder(staging))
+            } else {
+                keeping = options.takeOver ? .hashInPlace : .readHeaderOnly
+            }
             let pass = DropPass(scan: scan, reader: reader, keeping: keeping, jobs: options.maxConcurrentReads)
             directories = try await pass.run(
                 overLimit != nil ? [] : scan.regularFiles.filter { !options.ignoredPaths.contains($0.relativePath) },

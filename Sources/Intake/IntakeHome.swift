@@ -1,3 +1,4 @@
+import DICOM
 import Foundation
 
 /// The intake's home folder: `catalog.sqlite`, `store/` and `quarantine/`, created readable by the
@@ -26,6 +27,15 @@ public struct IntakeHome: Sendable {
     public func prepare() throws(IntakeError) {
         for folder in [path, storePath, quarantinePath] {
             try Self.makeOwnerOnlyFolder(folder)
+        }
+    }
+
+    /// A folder of the intake's own, held open to read its files below it.
+    static func openFolder(_ path: String) throws(IntakeError) -> Folder {
+        do throws(DICOMReadError) {
+            return try Folder(path: path)
+        } catch {
+            throw IntakeError.environment(error.description)
         }
     }
 

@@ -191,18 +191,18 @@ struct BeneathRootTests {
         try sample.write(to: URL(fileURLWithPath: folder.path + "/elsewhere/IM1"))
         let scan = try MediaScan(root: drop)
         #expect(scan.regularFiles.map(\.relativePath) == ["IMAGES/IM1"])
-        #expect(try DICOMReader().readHeader(at: "IMAGES/IM1", beneath: drop).series.modality == "CT")
+        #expect(try DICOMReader().readHeader(at: "IMAGES/IM1", in: scan.folder).series.modality == "CT")
 
         try FileManager.default.removeItem(atPath: drop + "/IMAGES")
         try FileManager.default.createSymbolicLink(
             atPath: drop + "/IMAGES", withDestinationPath: folder.path + "/elsewhere")
         do {
-            _ = try DICOMReader().readHeader(at: "IMAGES/IM1", beneath: drop)
+            _ = try DICOMReader().readHeader(at: "IMAGES/IM1", in: scan.folder)
             Issue.record("read through a symbolic link")
         } catch {
             #expect(error.code == .symlinkNotFollowed)
         }
-        #expect(scan.openForReading("IMAGES/IM1") == -1)
-        #expect(scan.openForReading("../elsewhere/IM1") == -1)
+        #expect(scan.folder.openForReading("IMAGES/IM1") == -1)
+        #expect(scan.folder.openForReading("../elsewhere/IM1") == -1)
     }
 }

@@ -75,11 +75,11 @@ typedef struct cdcmtk_tag {
     uint16_t element;
 } cdcmtk_tag;
 
-/// Opens `relative` below the folder `root` for reading, refusing a symbolic link in any component
-/// (ELOOP) and any path that resolves outside `root` (EXDEV): openat2 with RESOLVE_BENEATH and
-/// RESOLVE_NO_SYMLINKS, or, where the kernel lacks it, a walk of the components with O_NOFOLLOW.
+/// Opens `relative` below the folder open as `root` for reading, refusing a symbolic link in any
+/// component (ELOOP) and any path that resolves outside `root` (EXDEV): openat2 with RESOLVE_BENEATH
+/// and RESOLVE_NO_SYMLINKS, or, where the kernel lacks it, a walk of the components with O_NOFOLLOW.
 /// Returns a descriptor (O_CLOEXEC), or -1 with errno set.
-int cdcmtk_open_beneath(const char *_Nonnull root, const char *_Nonnull relative);
+int cdcmtk_open_beneath(int root, const char *_Nonnull relative);
 
 /// Bounds on what reading one file may cost. Exceeding one is CDCMTK_ERROR_LIMIT_EXCEEDED.
 typedef struct cdcmtk_read_limits {
@@ -89,8 +89,8 @@ typedef struct cdcmtk_read_limits {
     uint32_t max_sequence_depth;
 } cdcmtk_read_limits;
 
-/// Opens and parses `path` (below `root`, through cdcmtk_open_beneath, when `root` is not NULL) up
-/// to the first top-level element whose tag is at or after
+/// Opens and parses `path` (below the folder open as `root`, through cdcmtk_open_beneath, when
+/// `root` is not -1) up to the first top-level element whose tag is at or after
 /// `stop_before` ((7FE0,0010) Pixel Data: the header, as loadFileUntilTag; (FFFF,FFFF): all).
 /// The file is opened once, refusing a final symlink (CDCMTK_ERROR_SYMBOLIC_LINK), and sniffed
 /// before parsing: it must carry "DICM" after a 128-byte preamble, or start with a plausible group
@@ -98,7 +98,7 @@ typedef struct cdcmtk_read_limits {
 /// CDCMTK_ERROR_NOT_DICOM without being parsed. The bytes are read once into memory, as far as the
 /// parse goes, and parsed from there; values over 64 KiB are left in those bytes until asked for.
 /// Returns NULL and sets `*error_out` on failure.
-cdcmtk_file *_Nullable cdcmtk_file_open(const char *_Nullable root, const char *_Nonnull path, cdcmtk_tag stop_before,
+cdcmtk_file *_Nullable cdcmtk_file_open(int root, const char *_Nonnull path, cdcmtk_tag stop_before,
                                         cdcmtk_read_limits limits,
                                         cdcmtk_error *_Nullable *_Nullable error_out);
 /// Parses the file again, from the bytes already read (reading more only if it goes further),
