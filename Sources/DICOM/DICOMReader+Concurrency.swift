@@ -8,9 +8,10 @@ extension DICOMReader {
     /// The number of processors online: the default width of parallel reads.
     public static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
-    /// Reads many headers, at most `maxConcurrentReads` at a time; results are in the order of `paths`.
+    /// Reads many headers (below `folder` when given), at most `maxConcurrentReads` at a time;
+    /// results are in the order of `paths`.
     public func readHeaders(
-        at paths: [String], maxConcurrentReads: Int = DICOMReader.processorCount
+        at paths: [String], in folder: Folder? = nil, maxConcurrentReads: Int = DICOMReader.processorCount
     ) async -> [Result<DICOMHeader, DICOMReadError>] {
         var results = [Result<DICOMHeader, DICOMReadError>?](repeating: nil, count: paths.count)
         await withTaskGroup(of: (Int, Result<DICOMHeader, DICOMReadError>).self) { group in
@@ -21,7 +22,7 @@ extension DICOMReader {
                 next += 1
                 group.addTask {
                     do throws(DICOMReadError) {
-                        return (index, .success(try readHeader(at: paths[index])))
+                        return (index, .success(try readHeader(at: paths[index], in: folder)))
                     } catch {
                         return (index, .failure(error))
                     }

@@ -41,10 +41,10 @@ public struct MediaInspector: Sendable {
             return [InspectionEntry(path: root, outcome: .failure(error))]
         }
         var entries: [InspectionEntry] = []
-        let files = scan.regularFiles.map { scan.path(of: $0.relativePath) }
-        let results = await reader.readHeaders(at: files, maxConcurrentReads: maxConcurrentReads)
-        for (path, result) in zip(files, results) {
-            entries.append(InspectionEntry(path: path, outcome: result))
+        let files = scan.regularFiles.map(\.relativePath)
+        let results = await reader.readHeaders(at: files, in: scan.folder, maxConcurrentReads: maxConcurrentReads)
+        for (file, result) in zip(files, results) {
+            entries.append(InspectionEntry(path: scan.path(of: file), outcome: result))
         }
         for entry in scan.entries where entry.kind != .regularFile {
             let path = scan.path(of: entry.relativePath)
@@ -55,7 +55,7 @@ public struct MediaInspector: Sendable {
             entries.append(InspectionEntry(path: path, outcome: .failure(error)))
         }
         for dicomdir in scan.dicomdirPaths {
-            guard let directory = try? reader.readDirectory(at: scan.path(of: dicomdir)) else { continue }
+            guard let directory = try? reader.readDirectory(at: dicomdir, in: scan.folder) else { continue }
             for record in directory.allRecords {
                 guard let fileID = record.referencedFileID else { continue }
                 let written = fileID.joined(separator: "\\")
