@@ -64,7 +64,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StudyCatalogTests",
-            dependencies: ["StudyCatalog"]
+            dependencies: ["StudyCatalog", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "IntakeTests",
