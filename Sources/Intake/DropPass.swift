@@ -31,8 +31,8 @@ struct DropPass: Sendable {
     let jobs: Int
 
     /// Runs the pass over `files`, handing each result to `body` in the files' order as soon as it
-    /// and those before it are done: a header is held only until it is consumed, so memory does not
-    /// grow with the number of files. Returns the DICOMDIRs read, by path. The first failure to keep
+    /// and those before it are done: a header is held only until it is consumed, not for the whole
+    /// disc. Returns the DICOMDIRs read, by path. The first failure to keep
     /// a file (a full disk, a file that keeps changing) stops the pass and is thrown; an unreadable
     /// header is a result, not a failure.
     func run(
