@@ -6,24 +6,17 @@ import Foundation
 enum ContentHasher {
     static let chunkSize = 1 << 20
 
-    /// The file's identity on disk, to tell whether it changed while it was read.
+    /// What tells whether an open file changed while it was read: its size and its modification and
+    /// change times, in nanoseconds.
     struct Identity: Equatable {
         var size: Int64
-        var modified: timespec
-        var changed: timespec
-        var inode: UInt64
+        var modified: Int64
+        var changed: Int64
 
         init(_ status: stat) {
             size = Int64(status.st_size)
-            modified = status.st_mtim
-            changed = status.st_ctim
-            inode = UInt64(status.st_ino)
-        }
-
-        static func == (lhs: Identity, rhs: Identity) -> Bool {
-            lhs.size == rhs.size && lhs.inode == rhs.inode
-                && lhs.modified.tv_sec == rhs.modified.tv_sec && lhs.modified.tv_nsec == rhs.modified.tv_nsec
-                && lhs.changed.tv_sec == rhs.changed.tv_sec && lhs.changed.tv_nsec == rhs.changed.tv_nsec
+            modified = Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec)
+            changed = Int64(status.st_ctim.tv_sec) * 1_000_000_000 + Int64(status.st_ctim.tv_nsec)
         }
     }
 
