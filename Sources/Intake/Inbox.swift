@@ -3,6 +3,7 @@ import DICOM
 import Foundation
 import Logging
 import StudyCatalog
+import Synchronization
 
 /// The inbox protocol of DESIGN.md: each top-level folder is one drop; it is ready when it holds
 /// `READY`, or when two listings `settle` apart are identical and hold no file still being copied.
@@ -272,26 +273,21 @@ private final class SeenNames: @unchecked Sendable {
 }
 
 /// When a drop that failed may be tried again: after 5 s, doubling with each failure up to 10 min.
-private final class RetryBackoff: @unchecked Sendable {
-    private let lock = NSLock()
-    private var failures: [String: (count: Int, due: Date)] = [:]
+private final class RetryBackoff: Sendable {
+    private let failures = Mutex<[String: (count: Int, due: Date)]>([:])
 
     func isDue(_ name: String) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return failures[name].map { Date() >= $0.due } ?? true
+        failures.withLock { $0[name].map { Date() >= $0.due } ?? true }
     }
 
     func failed(_ name: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        let count = (failures[name]?.count ?? 0) + 1
-        failures[name] = (count, Date().addingTimeInterval(min(600, 5 * pow(2, Double(count - 1)))))
+        failures.withLock { failures in
+            let count = (failures[name]?.count ?? 0) + 1
+            failures[name] = (count, Date().addingTimeInterval(min(600, 5 * pow(2, Double(count - 1)))))
+        }
     }
 
     func succeeded(_ name: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        failures[name] = nil
+        failures.withLock { $0[name] = nil }
     }
 }
