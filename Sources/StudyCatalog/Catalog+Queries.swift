@@ -390,3 +390,23 @@ extension Catalog {
         }
     }
 }
+
+extension Catalog {
+    /// Paths of a submission's files that were linked to an identical copy cataloged earlier
+    /// instead of being kept (its `duplicate-identical` findings).
+    public func linkedDuplicatePaths(_ id: String) throws(CatalogError) -> [String] {
+        do {
+            return try pool.read { db in
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT DISTINCT path FROM finding
+                        WHERE submissionId = ? AND code = 'duplicate-identical' AND path IS NOT NULL
+                        """,
+                    arguments: [id])
+            }
+        } catch {
+            throw CatalogError(error, context: "listing the linked files of submission \(id)")
+        }
+    }
+}
