@@ -26,7 +26,7 @@ public struct MediaInspector: Sendable {
             if lstat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR {
                 entries += await inspectFolder(path)
             } else {
-                let result = await reader.readHeaders(at: [path], maxConcurrentReads: 1)[0]
+                let result = Result { () throws(DICOMReadError) in try reader.readHeader(at: path) }
                 entries.append(InspectionEntry(path: path, outcome: result))
             }
         }
