@@ -11,6 +11,9 @@ public struct CharsetSuspect: Sendable, Hashable, Encodable {
         case undecodable = "undecodable"
         /// A (0008,0005) term that is not a DICOM defined term: read as ISO 8859-1.
         case unknownCharacterSet = "unknown-character-set"
+        /// The bytes fit another common character set unambiguously, not the declared one (Shift-JIS
+        /// under ISO_IR 13, GBK or UTF-8 under ISO_IR 100): read as that set.
+        case mislabelled = "mislabelled"
     }
 
     /// The DICOM keyword of the attribute, e.g. `PatientName`.
@@ -18,18 +21,23 @@ public struct CharsetSuspect: Sendable, Hashable, Encodable {
     public let reason: Reason
     /// The value's bytes as stored in the file.
     public let rawBytes: [UInt8]
+    /// The character set the value was read in instead (`UTF-8`, `Shift_JIS`, `GBK`, `Windows-1252`,
+    /// `ISO-8859-1`).
+    public let decodedAs: String
 
-    public init(keyword: String, reason: Reason, rawBytes: [UInt8]) {
+    public init(keyword: String, reason: Reason, rawBytes: [UInt8], decodedAs: String) {
         self.keyword = keyword
         self.reason = reason
         self.rawBytes = rawBytes
+        self.decodedAs = decodedAs
     }
 
-    /// `keyword`, `reason`, and `rawBytes` as a hexadecimal string.
+    /// `keyword`, `reason`, `decodedAs`, and `rawBytes` as a hexadecimal string.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: KeywordKey.self)
         try container.encode(keyword, forKey: KeywordKey("keyword"))
         try container.encode(reason, forKey: KeywordKey("reason"))
+        try container.encode(decodedAs, forKey: KeywordKey("decodedAs"))
         let hex = rawBytes.map { byte in
             let digits = String(byte, radix: 16)
             return digits.count == 1 ? "0" + digits : digits

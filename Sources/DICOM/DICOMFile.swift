@@ -47,6 +47,22 @@ final class DICOMFile {
         cdcmtk_file_close(handle)
     }
 
+    /// What the last parse met and got past, or stopped at while keeping what came before.
+    var readIssues: [ReadIssue] {
+        (0..<cdcmtk_file_issue_count(handle)).compactMap { index in
+            var kind = CDCMTK_READ_ISSUE_TRUNCATED
+            var detail: UnsafePointer<CChar>?
+            guard cdcmtk_file_get_issue(handle, index, &kind, &detail) else { return nil }
+            let text = detail.map { String(cString: $0) } ?? ""
+            switch kind {
+            case CDCMTK_READ_ISSUE_TRUNCATED: return ReadIssue(kind: .truncated, detail: text)
+            case CDCMTK_READ_ISSUE_STRAY_ITEM: return ReadIssue(kind: .strayItem, detail: text)
+            case CDCMTK_READ_ISSUE_TRANSFER_SYNTAX_MISMATCH: return ReadIssue(kind: .transferSyntaxMismatch, detail: text)
+            default: return ReadIssue(kind: .parseStopped, detail: text)
+            }
+        }
+    }
+
     var hasPreamble: Bool { cdcmtk_file_has_preamble(handle) }
     var hasMetaGroup: Bool { cdcmtk_file_has_meta_group(handle) }
     var transferSyntaxUID: String? { cdcmtk_file_transfer_syntax_uid(handle).map { String(cString: $0) } }

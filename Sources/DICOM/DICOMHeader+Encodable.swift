@@ -69,6 +69,7 @@ extension DICOMHeader: Encodable {
         put("AcquisitionTime", instance.acquisitionTime.map(HeaderValue.text))
         put("ImageComments", instance.imageComments.map(HeaderValue.text))
         put("charsetSuspects", charsetSuspects.isEmpty ? nil : .suspects(charsetSuspects))
+        put("readIssues", readIssues.isEmpty ? nil : .issues(readIssues))
         return list
     }
 }
@@ -82,6 +83,7 @@ public enum HeaderValue: Sendable, Hashable, Encodable, CustomStringConvertible 
     case numbers([Double])
     case flag(Bool)
     case suspects([CharsetSuspect])
+    case issues([ReadIssue])
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
@@ -93,6 +95,7 @@ public enum HeaderValue: Sendable, Hashable, Encodable, CustomStringConvertible 
         case .numbers(let values): try container.encode(values)
         case .flag(let value): try container.encode(value)
         case .suspects(let values): try container.encode(values)
+        case .issues(let values): try container.encode(values)
         }
     }
 
@@ -107,6 +110,8 @@ public enum HeaderValue: Sendable, Hashable, Encodable, CustomStringConvertible 
         case .flag(let value): return value ? "yes" : "no"
         case .suspects(let values):
             return values.map { "\($0.keyword) (\($0.reason.rawValue))" }.joined(separator: ", ")
+        case .issues(let values):
+            return values.map { "\($0.kind.rawValue): \($0.detail)" }.joined(separator: "; ")
         }
     }
 

@@ -14,9 +14,9 @@ extension DICOMHeader {
         let functionalGroups = FunctionalGroups(dataset: dataset)
 
         fileMeta = FileMetaInformation(
-            transferSyntaxUID: file.transferSyntaxUID ?? reader.code(.transferSyntaxUID, in: meta),
-            mediaStorageSOPClassUID: reader.code(.mediaStorageSOPClassUID, in: meta),
-            mediaStorageSOPInstanceUID: reader.code(.mediaStorageSOPInstanceUID, in: meta),
+            transferSyntaxUID: file.transferSyntaxUID ?? reader.uid(.transferSyntaxUID, in: meta),
+            mediaStorageSOPClassUID: reader.uid(.mediaStorageSOPClassUID, in: meta),
+            mediaStorageSOPInstanceUID: reader.uid(.mediaStorageSOPInstanceUID, in: meta),
             hasPreamble: file.hasPreamble,
             hasMetaGroup: file.hasMetaGroup)
         specificCharacterSet = declaredCharset
@@ -27,7 +27,7 @@ extension DICOMHeader {
             patientBirthDate: reader.code(.patientBirthDate),
             patientSex: reader.code(.patientSex))
         study = StudyAttributes(
-            studyInstanceUID: reader.code(.studyInstanceUID),
+            studyInstanceUID: reader.uid(.studyInstanceUID),
             studyDate: reader.code(.studyDate),
             studyTime: reader.code(.studyTime),
             accessionNumber: reader.text(.accessionNumber, keyword: "AccessionNumber"),
@@ -36,7 +36,7 @@ extension DICOMHeader {
             referringPhysicianName: reader.personName(.referringPhysicianName, keyword: "ReferringPhysicianName"),
             institutionName: reader.text(.institutionName, keyword: "InstitutionName"))
         series = SeriesAttributes(
-            seriesInstanceUID: reader.code(.seriesInstanceUID),
+            seriesInstanceUID: reader.uid(.seriesInstanceUID),
             seriesNumber: dataset.integer(.seriesNumber),
             modality: reader.code(.modality),
             seriesDescription: reader.text(.seriesDescription, keyword: "SeriesDescription"),
@@ -58,8 +58,8 @@ extension DICOMHeader {
             imageOrientationPatient: dataset.numbers(.imageOrientationPatient)
                 ?? functionalGroups.numbers(.imageOrientationPatient, in: .planeOrientationSequence))
         instance = InstanceAttributes(
-            sopClassUID: reader.code(.sopClassUID),
-            sopInstanceUID: reader.code(.sopInstanceUID),
+            sopClassUID: reader.uid(.sopClassUID),
+            sopInstanceUID: reader.uid(.sopInstanceUID),
             instanceNumber: dataset.integer(.instanceNumber),
             imagePositionPatient: dataset.numbers(.imagePositionPatient)
                 ?? functionalGroups.numbers(.imagePositionPatient, in: .planePositionSequence),
@@ -70,6 +70,7 @@ extension DICOMHeader {
             acquisitionDate: reader.code(.acquisitionDate),
             acquisitionTime: reader.code(.acquisitionTime),
             imageComments: reader.longText(.imageComments, keyword: "ImageComments"))
+        readIssues = file.readIssues
         charsetSuspects = reader.suspects
         fileSize = file.size
         headerDigest = file.withParsedBytes { bytes in
@@ -112,6 +113,13 @@ private struct AttributeReader {
         return nonEmpty(String(decoding: bytes, as: UTF8.self).trimmingSpaces())
     }
 
+    /// A UI value as the file holds it, without its trailing padding: never corrected, so an
+    /// invalid UID stays what other systems show for the file (and is flagged, not merged).
+    func uid(_ tag: DICOMTag, in other: DatasetItem? = nil) -> String? {
+        guard let bytes = (other ?? item).stringBytes(tag) else { return nil }
+        return nonEmpty(String(decoding: bytes, as: UTF8.self))
+    }
+
     /// Every value of a multi-valued default-repertoire attribute (CS), e.g. ImageType.
     func codes(_ tag: DICOMTag) -> [String]? {
         guard let bytes = item.stringBytes(tag) else { return nil }
@@ -144,8 +152,10 @@ private struct AttributeReader {
     private mutating func decoded(_ tag: DICOMTag, keyword: String, isPersonName: Bool) -> String? {
         guard let bytes = item.stringBytes(tag) else { return nil }
         let result = characterSet.decode(bytes, isPersonName: isPersonName)
-        if let reason = result.suspicion {
-            suspects.append(CharsetSuspect(keyword: keyword, reason: reason, rawBytes: bytes))
+        if let suspicion = result.suspicion {
+            suspects.append(
+                CharsetSuspect(
+                    keyword: keyword, reason: suspicion.reason, rawBytes: bytes, decodedAs: suspicion.decodedAs))
         }
         return result.text
     }

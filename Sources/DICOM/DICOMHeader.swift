@@ -9,6 +9,9 @@ public struct DICOMHeader: Sendable, Hashable {
     public var study: StudyAttributes
     public var series: SeriesAttributes
     public var instance: InstanceAttributes
+    /// What went wrong while reading the header, though it was read: a break in the file (the
+    /// attributes after it are missing), a stray item stepped over, a mislabelled transfer syntax.
+    public var readIssues: [ReadIssue]
     /// Text values that did not decode cleanly, with their raw bytes.
     public var charsetSuspects: [CharsetSuspect]
     /// The file's size in bytes.

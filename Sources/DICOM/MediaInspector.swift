@@ -54,22 +54,26 @@ public struct MediaInspector: Sendable {
                 : DICOMReadError(code: .notRegularFile, path: path, detail: "")
             entries.append(InspectionEntry(path: path, outcome: .failure(error)))
         }
-        for dicomdir in scan.dicomdirPaths {
-            guard let directory = try? reader.readDirectory(at: dicomdir, in: scan.folder) else { continue }
-            for record in directory.allRecords {
-                guard let fileID = record.referencedFileID else { continue }
-                let written = fileID.joined(separator: "\\")
-                let shown = scan.path(of: dicomdir) + " → " + written
-                switch scan.resolve(referencedFileID: fileID, fromDICOMDIRAt: dicomdir) {
-                case .file, .symbolicLink, .hardLink:
-                    continue
-                case .missing:
-                    let error = DICOMReadError(code: .listedButMissing, path: shown, detail: "")
-                    entries.append(InspectionEntry(path: shown, outcome: .failure(error)))
-                case .escapesMedia(let reason):
-                    let error = DICOMReadError(code: .pathEscapesMedia, path: shown, detail: reason)
-                    entries.append(InspectionEntry(path: shown, outcome: .failure(error)))
-                }
+        // Only the files whose header says they are directory files are read as such.
+        let directoryFiles = Set(
+            zip(files, results).compactMap { file, result in
+                (try? result.get())?.fileMeta.mediaStorageSOPClassUID == DICOMReader.mediaStorageDirectoryClass
+                    ? file : nil
+            })
+        let manifests = scan.manifests { path in
+            directoryFiles.contains(path) ? try? reader.readDirectory(at: path, in: scan.folder) : nil
+        }
+        for reference in manifests.flatMap(\.references) {
+            let shown = scan.path(of: reference.directoryFile) + " → " + reference.written
+            switch reference.resolution {
+            case .file, .symbolicLink, .hardLink:
+                continue
+            case .missing:
+                let error = DICOMReadError(code: .listedButMissing, path: shown, detail: "")
+                entries.append(InspectionEntry(path: shown, outcome: .failure(error)))
+            case .escapesMedia(let reason):
+                let error = DICOMReadError(code: .pathEscapesMedia, path: shown, detail: reason)
+                entries.append(InspectionEntry(path: shown, outcome: .failure(error)))
             }
         }
         return entries.sorted { $0.path < $1.path }

@@ -103,49 +103,103 @@ struct SpecificCharacterSet: Sendable {
         (Array("-T".utf8), .iso8859("TIS-620"), false),
     ]
 
-    /// The decoded value and, when the bytes did not fit the declared set, why.
+    /// The decoded value and, when the bytes did not fit the declared set, why and as what they
+    /// were read instead.
     struct DecodedText: Sendable {
         let text: String
-        let suspicion: CharsetSuspect.Reason?
+        let suspicion: (reason: CharsetSuspect.Reason, decodedAs: String)?
+
+        init(text: String, suspicion: (reason: CharsetSuspect.Reason, decodedAs: String)? = nil) {
+            self.text = text
+            self.suspicion = suspicion
+        }
     }
 
     /// Decodes one element's bytes (all its values). `isPersonName` adds `^` and `=` to the
     /// delimiters at which ISO 2022 designations return to their initial state.
+    ///
+    /// Bytes that do not fit the declared set, or 8-bit bytes without a declared set, are read as
+    /// the common mislabelling they unambiguously fit (UTF-8, then Shift-JIS where katakana was
+    /// declared, GBK where Latin-1 was), else as ISO 8859-1, and flagged either way.
     func decode(_ bytes: [UInt8], isPersonName: Bool) -> DecodedText {
         let isSevenBit = bytes.allSatisfy { $0 < 0x80 && $0 != 0x1B }
         switch repertoire {
         case .defaultRepertoire:
-            if isSevenBit { return DecodedText(text: Self.ascii(bytes), suspicion: nil) }
-            return DecodedText(text: Self.latin1(bytes), suspicion: .undeclaredEightBit)
+            if isSevenBit { return DecodedText(text: Self.ascii(bytes)) }
+            return Self.fallback(bytes, reason: .undeclaredEightBit)
         case .utf8:
-            if let text = String(validating: bytes, as: UTF8.self) { return DecodedText(text: text, suspicion: nil) }
-            return DecodedText(text: Self.latin1(bytes), suspicion: .undecodable)
+            if let text = String(validating: bytes, as: UTF8.self) { return DecodedText(text: text) }
+            return Self.fallback(bytes, reason: .undecodable)
         case .singleByte(let name):
-            if isSevenBit { return DecodedText(text: Self.ascii(bytes), suspicion: nil) }
+            if isSevenBit { return DecodedText(text: Self.ascii(bytes)) }
+            if let text = Self.multiByteUTF8(bytes) {
+                return DecodedText(text: text, suspicion: (.mislabelled, "UTF-8"))
+            }
             if name == "ISO-8859-1" {
+                if let text = Self.gbk(bytes) { return DecodedText(text: text, suspicion: (.mislabelled, "GBK")) }
                 if bytes.contains(where: { (0x80...0x9F).contains($0) }),
                     let text = Iconv.decode(bytes, from: "WINDOWS-1252")
                 {
-                    return DecodedText(text: text, suspicion: .c1ControlCharacters)
+                    return DecodedText(text: text, suspicion: (.c1ControlCharacters, "Windows-1252"))
                 }
-                return DecodedText(text: Self.latin1(bytes), suspicion: nil)
+                return DecodedText(text: Self.latin1(bytes))
             }
-            if let text = Iconv.decode(bytes, from: name) { return DecodedText(text: text, suspicion: nil) }
-            return DecodedText(text: Self.latin1(bytes), suspicion: .undecodable)
+            if let text = Iconv.decode(bytes, from: name) { return DecodedText(text: text) }
+            return Self.fallback(bytes, reason: .undecodable)
         case .multiByteChinese(let name):
-            if isSevenBit { return DecodedText(text: Self.ascii(bytes), suspicion: nil) }
-            if let text = Iconv.decode(bytes, from: name) { return DecodedText(text: text, suspicion: nil) }
-            return DecodedText(text: Self.latin1(bytes), suspicion: .undecodable)
+            if isSevenBit { return DecodedText(text: Self.ascii(bytes)) }
+            if let text = Iconv.decode(bytes, from: name) { return DecodedText(text: text) }
+            return Self.fallback(bytes, reason: .undecodable)
         case .iso2022(let g0, let g1):
-            if isSevenBit && g0 == .ascii { return DecodedText(text: Self.ascii(bytes), suspicion: nil) }
+            if isSevenBit && g0 == .ascii { return DecodedText(text: Self.ascii(bytes)) }
             if let text = Self.decodeCodeExtension(bytes, g0: g0, g1: g1, isPersonName: isPersonName) {
-                return DecodedText(text: text, suspicion: nil)
+                return DecodedText(text: text)
             }
-            return DecodedText(text: Self.latin1(bytes), suspicion: .undecodable)
+            // Japanese PCs write Shift-JIS and label it with the katakana set, which has no kanji.
+            if g1 == .jisX0201Katakana, Self.multiByteUTF8(bytes) == nil,
+                let text = Iconv.decode(bytes, from: "CP932")
+            {
+                return DecodedText(text: text, suspicion: (.mislabelled, "Shift_JIS"))
+            }
+            return Self.fallback(bytes, reason: .undecodable)
         case .unknown:
-            if isSevenBit { return DecodedText(text: Self.ascii(bytes), suspicion: nil) }
-            return DecodedText(text: Self.latin1(bytes), suspicion: .unknownCharacterSet)
+            if isSevenBit { return DecodedText(text: Self.ascii(bytes)) }
+            return Self.fallback(bytes, reason: .unknownCharacterSet)
         }
+    }
+
+    /// Bytes that fit nothing declared: UTF-8 when they are valid UTF-8 with a multi-byte
+    /// character (Latin-1 text almost never is), else ISO 8859-1, which reads any byte.
+    private static func fallback(_ bytes: [UInt8], reason: CharsetSuspect.Reason) -> DecodedText {
+        if let text = multiByteUTF8(bytes) { return DecodedText(text: text, suspicion: (reason, "UTF-8")) }
+        return DecodedText(text: latin1(bytes), suspicion: (reason, "ISO-8859-1"))
+    }
+
+    /// The text when `bytes` are valid UTF-8 holding at least one multi-byte character.
+    private static func multiByteUTF8(_ bytes: [UInt8]) -> String? {
+        guard bytes.contains(where: { $0 >= 0xC2 }) else { return nil }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    /// The text when `bytes` have the shape of GB2312 (every 8-bit byte in a pair of bytes A1–FE)
+    /// and read as Chinese characters in GBK: Latin-1 names do not put two accented letters in a
+    /// row throughout.
+    private static func gbk(_ bytes: [UInt8]) -> String? {
+        var index = 0
+        var pairs = 0
+        while index < bytes.count {
+            if bytes[index] < 0x80 {
+                index += 1
+                continue
+            }
+            guard index + 1 < bytes.count, (0xA1...0xFE).contains(bytes[index]), (0xA1...0xFE).contains(bytes[index + 1])
+            else { return nil }
+            pairs += 1
+            index += 2
+        }
+        guard pairs > 0, let text = Iconv.decode(bytes, from: "GBK") else { return nil }
+        let isChinese = text.unicodeScalars.allSatisfy { $0.isASCII || (0x3000...0x9FFF).contains($0.value) || (0xFF00...0xFFEF).contains($0.value) }
+        return isChinese ? text : nil
     }
 
     private static func ascii(_ bytes: [UInt8]) -> String {

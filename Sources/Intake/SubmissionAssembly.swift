@@ -96,6 +96,12 @@ struct SubmissionAssembly {
     }
 
     private mutating func addInstance(_ header: DICOMHeader, path: String) {
+        for issue in header.readIssues {
+            findings.append(
+                Finding(
+                    severity: issue.isDamage ? .error : .warning, code: issue.kind.rawValue, message: issue.detail,
+                    path: path, uid: header.instance.sopInstanceUID))
+        }
         let required: [(String, String?)] = [
             ("StudyInstanceUID", header.study.studyInstanceUID), ("SeriesInstanceUID", header.series.seriesInstanceUID),
             ("SOPInstanceUID", header.instance.sopInstanceUID), ("SOPClassUID", header.instance.sopClassUID),
@@ -156,7 +162,8 @@ struct SubmissionAssembly {
             SubmissionRecord.Instance(
                 sopInstanceUID: sop, headerDigest: header.headerDigest, seriesInstanceUID: series,
                 sopClassUID: header.instance.sopClassUID, instanceNumber: header.instance.instanceNumber,
-                transferSyntaxUID: header.fileMeta.transferSyntaxUID, path: path))
+                transferSyntaxUID: header.fileMeta.transferSyntaxUID, path: path,
+                damage: header.readIssues.first(where: \.isDamage)?.kind.rawValue))
     }
 
     private mutating func nameKey(of dicomName: String) -> String {
@@ -277,8 +284,6 @@ struct SubmissionAssembly {
         return result
     }
 
-    /// Checks each DICOMDIR against the disc: missing files, references leaving the disc, links,
-    /// and DICOM files it does not list.
     /// The finding of a drop with more files than `limits` allow.
     static func fileLimitFinding(_ limits: DICOMReader.Limits) -> Finding {
         Finding(
@@ -286,8 +291,10 @@ struct SubmissionAssembly {
             message: "more than \(limits.maxFilesPerSubmission) files; not read")
     }
 
-    /// Checks every DICOMDIR of the drop (`directories`, read in the pass by path) against the
-    /// drop's files; reports links, special files and undecodable names.
+    /// Checks every DICOMDIR of the drop, with the lower-level directory files it references
+    /// (`read`: every directory file read in the pass, by path), against the drop's files: missing
+    /// files, references leaving the disc, DICOM files its folder holds but it does not list; and
+    /// reports links, special files and undecodable names.
     mutating func checkDirectories(of scan: MediaScan, directories read: [String: DICOMDirectory]) {
         for entry in scan.entries {
             switch entry.kind {
@@ -317,50 +324,41 @@ struct SubmissionAssembly {
             }
         }
         var listed: Set<String> = []
-        let directories = scan.dicomdirPaths
-        for dicomdir in directories {
-            // Not read as a directory: its own finding says why (or it is not one, only so named).
-            guard let directory = read[dicomdir] else { continue }
-            for problem in directory.structuralProblems {
-                findings.append(
-                    Finding(severity: .warning, code: "dicomdir-structure", message: problem, path: dicomdir))
+        let manifests = scan.manifests { read[$0] }
+        for manifest in manifests {
+            listed.insert(manifest.path)
+            listed.formUnion(manifest.lowerLevelFiles)
+            for (path, problem) in manifest.structuralProblems {
+                findings.append(Finding(severity: .warning, code: "dicomdir-structure", message: problem, path: path))
             }
-            for series in directory.allRecords where series.recordType == "SERIES" {
-                if let uid = series.seriesInstanceUID {
-                    listedPerSeries[uid, default: 0] += series.children.filter { $0.referencedFileID != nil }.count
-                }
-            }
-            for record in directory.allRecords {
-                guard let fileID = record.referencedFileID else { continue }
-                let written = fileID.joined(separator: "\\")
-                switch scan.resolve(referencedFileID: fileID, fromDICOMDIRAt: dicomdir) {
-                case .file(let path):
-                    listed.insert(path)
-                case .symbolicLink(let path), .hardLink(let path):
+            listedPerSeries.merge(manifest.listedPerSeries, uniquingKeysWith: +)
+            for reference in manifest.references {
+                switch reference.resolution {
+                case .file(let path), .symbolicLink(let path), .hardLink(let path):
                     listed.insert(path)
                 case .missing:
                     findings.append(
                         Finding(
                             severity: .error, code: "dicomdir-missing-file",
-                            message: "the DICOMDIR lists \(written), which is not on the disc", path: dicomdir,
-                            uid: record.referencedSOPInstanceUIDInFile))
+                            message: "the DICOMDIR lists \(reference.written), which is not on the disc",
+                            path: reference.directoryFile, uid: reference.record.referencedSOPInstanceUIDInFile))
                 case .escapesMedia(let reason):
                     findings.append(
                         Finding(
                             severity: .error, code: "path-escape",
-                            message: "the DICOMDIR reference \(written) leaves the disc (\(reason)); not opened",
-                            path: dicomdir))
+                            message:
+                                "the DICOMDIR reference \(reference.written) leaves the disc (\(reason)); not opened",
+                            path: reference.directoryFile))
                 }
             }
         }
-        if !directories.isEmpty {
-            for path in dicomPaths.subtracting(listed).sorted() {
-                findings.append(
-                    Finding(
-                        severity: .warning, code: "dicomdir-unlisted-file",
-                        message: "a DICOM file the DICOMDIR does not list",
-                        path: path))
-            }
+        // Each DICOMDIR is the manifest of its own folder: a file is unlisted when a manifest
+        // describes its folder and none lists it.
+        for path in dicomPaths.subtracting(listed).sorted() where manifests.contains(where: { $0.describes(path) }) {
+            findings.append(
+                Finding(
+                    severity: .warning, code: "dicomdir-unlisted-file", message: "a DICOM file the DICOMDIR does not list",
+                    path: path))
         }
     }
 

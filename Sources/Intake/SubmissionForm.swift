@@ -1,3 +1,4 @@
+import DICOM
 import Foundation
 import StudyCatalog
 
@@ -32,20 +33,42 @@ public struct SubmissionForm: Decodable, Sendable, Equatable {
         case unreadable(SubmissionRecord.Finding)
     }
 
-    /// Reads the form of the drop at `folder`.
+    /// The largest form read: a note and a few fields, never megabytes.
+    static let maximumSize = 64 * 1024
+
+    /// Reads the form of the drop at `folder` like every other file of a drop: opened below the
+    /// drop through no symbolic link (a link is a finding, never followed), at most `maximumSize`.
     static func read(inDropAt folder: String) -> Reading {
-        let path = folder + "/" + fileName
-        guard let data = FileManager.default.contents(atPath: path) else { return .absent }
+        let descriptor: Int32
+        do throws(DICOMReadError) {
+            descriptor = try Folder(path: folder).openForReading(fileName)
+        } catch {
+            return .unreadable(refusal("the drop could not be opened (\(error.summary))"))
+        }
+        guard descriptor >= 0 else {
+            switch errno {
+            case ENOENT: return .absent
+            case ELOOP, EXDEV: return .unreadable(refusal("a symbolic link, not followed"))
+            default: return .unreadable(refusal(String(cString: strerror(errno))))
+            }
+        }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        guard let data = try? handle.read(upToCount: maximumSize + 1) ?? Data() else {
+            return .unreadable(refusal("not a readable regular file"))
+        }
+        guard data.count <= maximumSize else { return .unreadable(refusal("larger than \(maximumSize) bytes")) }
         do {
             return .form(try JSONDecoder().decode(SubmissionForm.self, from: data))
         } catch {
-            return .unreadable(
-                SubmissionRecord.Finding(
-                    severity: .warning, code: "submission-form-invalid",
-                    message:
-                        "\(fileName) could not be read (\(Self.reason(error))); its note and priority were not used",
-                    path: fileName))
+            return .unreadable(refusal(Self.reason(error)))
         }
+    }
+
+    private static func refusal(_ reason: String) -> SubmissionRecord.Finding {
+        SubmissionRecord.Finding(
+            severity: .warning, code: "submission-form-invalid",
+            message: "\(fileName) could not be read (\(reason)); its note and priority were not used",
+            path: fileName)
     }
 
     private static func reason(_ error: any Error) -> String {

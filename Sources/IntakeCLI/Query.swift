@@ -116,6 +116,7 @@ extension IntakeCommand.Query {
                     ("TransferSyntaxUID", instance.transferSyntaxUID.map(OutputRecord.Value.text)),
                     ("submissionId", .text(instance.submissionId)),
                     ("path", instance.path.map(OutputRecord.Value.text)),
+                    ("damage", instance.damage.map(OutputRecord.Value.text)),
                 ])
             }
             try options.format.print(

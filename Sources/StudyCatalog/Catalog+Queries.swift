@@ -42,6 +42,8 @@ public struct InstanceSummary: Sendable, Hashable {
     /// The submission that first brought these bytes, and the file's path within it.
     public var submissionId: String
     public var path: String?
+    /// Why its header is incomplete, for a damaged file.
+    public var damage: String?
 }
 
 extension Catalog {
@@ -108,7 +110,7 @@ extension Catalog {
         let filter = Filter(query, level: .series)
         let sql = """
             SELECT i.sopInstanceUID, i.seriesInstanceUID, i.sopClassUID, i.instanceNumber, i.transferSyntaxUID,
-                   i.firstSubmissionId,
+                   i.firstSubmissionId, i.damage,
                    (SELECT path FROM file WHERE instanceRowID = i.id AND submissionId = i.firstSubmissionId
                         ORDER BY id LIMIT 1) AS path
             FROM instance i JOIN series se ON se.seriesInstanceUID = i.seriesInstanceUID
@@ -123,7 +125,7 @@ extension Catalog {
                 sopInstanceUID: row["sopInstanceUID"], seriesInstanceUID: row["seriesInstanceUID"],
                 sopClassUID: row["sopClassUID"], instanceNumber: row["instanceNumber"],
                 transferSyntaxUID: row["transferSyntaxUID"], submissionId: row["firstSubmissionId"],
-                path: row["path"])
+                path: row["path"], damage: row["damage"])
         }
     }
 

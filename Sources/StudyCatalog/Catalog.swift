@@ -174,12 +174,12 @@ public final class Catalog: Sendable {
             try db.cachedStatement(
                 sql: """
                     INSERT INTO instance (sopInstanceUID, headerDigest, seriesInstanceUID, sopClassUID, instanceNumber,
-                                          transferSyntaxUID, firstSubmissionId)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                                          transferSyntaxUID, firstSubmissionId, damage)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: [
                 instance.sopInstanceUID, instance.headerDigest, instance.seriesInstanceUID, instance.sopClassUID,
-                instance.instanceNumber, instance.transferSyntaxUID, submission.id,
+                instance.instanceNumber, instance.transferSyntaxUID, submission.id, instance.damage,
             ])
             instanceRowIDByPath[instance.path] = db.lastInsertedRowID
         }

@@ -178,6 +178,10 @@ enum CatalogSchema {
                     ALTER TABLE submission ADD COLUMN filesInPlace INTEGER NOT NULL DEFAULT 0;
                     """)
         }
+        // A file whose header breaks off after its identifying attributes is cataloged, marked damaged.
+        migrator.registerMigration("v4-instance-damage") { db in
+            try db.execute(sql: "ALTER TABLE instance ADD COLUMN damage TEXT")
+        }
         return migrator
     }
 }

@@ -132,10 +132,13 @@ public struct SubmissionRecord: Sendable {
         public var transferSyntaxUID: String?
         /// The file (path within the submission) that holds it.
         public var path: String
+        /// Why its header is incomplete (`truncated`, `parse-stopped`): the file is damaged, its
+        /// identifying attributes were read before the damage. Nil for a whole header.
+        public var damage: String?
 
         public init(
             sopInstanceUID: String, headerDigest: String, seriesInstanceUID: String, sopClassUID: String?,
-            instanceNumber: Int?, transferSyntaxUID: String?, path: String
+            instanceNumber: Int?, transferSyntaxUID: String?, path: String, damage: String? = nil
         ) {
             self.sopInstanceUID = sopInstanceUID
             self.headerDigest = headerDigest
@@ -144,6 +147,7 @@ public struct SubmissionRecord: Sendable {
             self.instanceNumber = instanceNumber
             self.transferSyntaxUID = transferSyntaxUID
             self.path = path
+            self.damage = damage
         }
     }
 

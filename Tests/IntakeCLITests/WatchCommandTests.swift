@@ -210,6 +210,34 @@ struct WatchCommandTests {
         #expect(codesByDrop["bad-form"]?.contains("submission-form-invalid") == true)
     }
 
+    @Test("A submission.json that is a symbolic link is never followed: its note and priority are not used")
+    func linkedSubmissionForm() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        try setup.drop("CSPINE_CT", as: "linked-form", ready: true)
+        let outside = setup.root + "/outside.json"
+        #expect(
+            FileManager.default.createFile(
+                atPath: outside, contents: Data(#"{"note": "C5-6", "priority": "urgent"}"#.utf8)))
+        try FileManager.default.createSymbolicLink(
+            atPath: setup.inbox + "/linked-form/submission.json", withDestinationPath: outside)
+        let watch = try IntakeProcess.run([
+            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0",
+        ])
+        #expect(watch.status == 0, "\(watch.standardError)")
+        let queue = try IntakeProcess.run(["queue", "list", "--home", setup.home, "--format", "json"])
+        let reviews = try #require(try JSONSerialization.jsonObject(with: queue.standardOutput) as? [[String: Any]])
+        let review = try #require(reviews.first)
+        #expect(review["priority"] as? String == "routine")
+        #expect((review["spinalLevels"] as? [String] ?? []).isEmpty)
+        let id = try #require(review["submissionId"] as? String)
+        let show = try IntakeProcess.run(["show", "--home", setup.home, "--format", "json", id])
+        let tree = try #require(try JSONSerialization.jsonObject(with: show.standardOutput) as? [String: Any])
+        let findings = tree["findings"] as? [[String: Any]] ?? []
+        let form = findings.first { $0["code"] as? String == "submission-form-invalid" }
+        #expect((form?["message"] as? String)?.contains("symbolic link") == true)
+    }
+
     @Test("Two watchers on one inbox never both take a drop")
     func twoWatchers() throws {
         let setup = try Setup()

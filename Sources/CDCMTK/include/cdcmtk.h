@@ -89,6 +89,20 @@ typedef struct cdcmtk_read_limits {
     uint32_t max_sequence_depth;
 } cdcmtk_read_limits;
 
+/// Something that went wrong while reading a file whose header was still kept. The values are
+/// stable; Swift maps them onto `DICOMHeader.ReadIssue.Kind`.
+typedef enum cdcmtk_read_issue_kind {
+    /// The file ends inside an element; the elements before it were kept.
+    CDCMTK_READ_ISSUE_TRUNCATED = 1,
+    /// The parse broke off at bytes DCMTK could not read; the elements before them were kept.
+    CDCMTK_READ_ISSUE_PARSE_STOPPED = 2,
+    /// An item or delimiter stood outside any sequence; it was stepped over and the parse went on.
+    CDCMTK_READ_ISSUE_STRAY_ITEM = 3,
+    /// The meta group declares another transfer syntax than the dataset's bytes use; the dataset
+    /// was read as its bytes are.
+    CDCMTK_READ_ISSUE_TRANSFER_SYNTAX_MISMATCH = 4,
+} cdcmtk_read_issue_kind;
+
 /// Opens and parses `path` (below the folder open as `root`, through cdcmtk_open_beneath, when
 /// `root` is not -1) up to the first top-level element whose tag is at or after
 /// `stop_before` ((7FE0,0010) Pixel Data: the header, as loadFileUntilTag; (FFFF,FFFF): all).
@@ -97,7 +111,13 @@ typedef struct cdcmtk_read_limits {
 /// 0002/0008 element (a raw dataset, implicit or explicit VR); anything else is
 /// CDCMTK_ERROR_NOT_DICOM without being parsed. The bytes are read once into memory, as far as the
 /// parse goes, and parsed from there; values over 64 KiB are left in those bytes until asked for.
-/// Returns NULL and sets `*error_out` on failure.
+/// A parse that breaks off keeps the elements read before the break and says so as a read issue
+/// (the last element, if DCMTK had not finished it, is dropped); an item or delimiter outside any
+/// sequence, which DCMTK takes for the end of the dataset, is stepped over and the parse resumed
+/// behind it. The meta group's transfer syntax is checked against the dataset's bytes, which are
+/// read as they are (DCMTK's dcmAutoDetectDatasetXfer). Values are kept as the file holds them
+/// (DCMTK's input correction, which removes spaces inside UIDs, is off).
+/// Returns NULL and sets `*error_out` when nothing usable was read.
 cdcmtk_file *_Nullable cdcmtk_file_open(int root, const char *_Nonnull path, cdcmtk_tag stop_before,
                                         cdcmtk_read_limits limits,
                                         cdcmtk_error *_Nullable *_Nullable error_out);
@@ -113,6 +133,13 @@ void cdcmtk_file_parsed_bytes(const cdcmtk_file *_Nonnull file, const unsigned c
                               size_t *_Nonnull length_out);
 void cdcmtk_file_close(cdcmtk_file *_Nullable file);
 
+/// The number of read issues of the last parse.
+size_t cdcmtk_file_issue_count(const cdcmtk_file *_Nonnull file);
+/// Read issue `index`: its kind and a sentence for people (borrowed; valid until the next parse or
+/// close). False when `index` is out of range.
+bool cdcmtk_file_get_issue(const cdcmtk_file *_Nonnull file, size_t index, cdcmtk_read_issue_kind *_Nonnull kind_out,
+                           const char *_Nullable *_Nonnull detail_out);
+
 /// Whether the file began with a 128-byte preamble and "DICM".
 bool cdcmtk_file_has_preamble(const cdcmtk_file *_Nonnull file);
 /// Whether the file carried a File Meta Information group (0002,xxxx).
@@ -126,7 +153,8 @@ cdcmtk_item *_Nonnull cdcmtk_file_meta(cdcmtk_file *_Nonnull file);
 cdcmtk_item *_Nonnull cdcmtk_file_dataset(cdcmtk_file *_Nonnull file);
 
 /// The raw bytes of a string-valued element (AE AS CS DA DS DT IS LO LT PN SH ST TM UC UI UR UT),
-/// every value with its backslashes, in the dataset's own character set, trailing padding removed.
+/// every value with its backslashes, in the dataset's own character set, trailing padding (spaces,
+/// NULs) removed and nothing else changed.
 /// Mirrors DcmItem::findAndGetString(tag, value, length). Returns false when the element is absent,
 /// not string-valued, or its value was not kept in memory; `*bytes_out` is borrowed.
 bool cdcmtk_item_get_string_bytes(cdcmtk_item *_Nonnull item, cdcmtk_tag tag,

@@ -1,0 +1,171 @@
+// Element headers read straight from a file's bytes (element_walk.h).
+
+#include "element_walk.h"
+
+#include <cstring>
+
+namespace cdcmtk {
+
+namespace {
+
+// Nesting the walk follows at most; deeper bytes are "cannot tell", never a stack overflow.
+constexpr int kMaxDepth = 64;
+
+constexpr const char *kVRs[] = {"AE", "AS", "AT", "CS", "DA", "DS", "DT", "FD", "FL", "IS", "LO",
+                                "LT", "OB", "OD", "OF", "OL", "OV", "OW", "PN", "SH", "SL", "SQ",
+                                "SS", "ST", "SV", "TM", "UC", "UI", "UL", "UN", "UR", "US", "UT", "UV"};
+// PS3.5 7.1.2: these have two reserved bytes and a 32-bit length in explicit VR.
+constexpr const char *kLongVRs[] = {"OB", "OD", "OF", "OL", "OV", "OW", "SQ", "UC", "UN", "UR", "UT", "SV", "UV"};
+
+bool is_one_of(const unsigned char *vr, const char *const *list, size_t count) {
+    for (size_t index = 0; index < count; ++index) {
+        if (vr[0] == static_cast<unsigned char>(list[index][0]) && vr[1] == static_cast<unsigned char>(list[index][1])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool is_vr(const unsigned char *bytes) { return is_one_of(bytes, kVRs, sizeof kVRs / sizeof *kVRs); }
+
+}  // namespace
+
+uint16_t ElementWalker::read16(const unsigned char *bytes) const {
+    return encoding_.littleEndian ? static_cast<uint16_t>(bytes[0] | bytes[1] << 8)
+                                  : static_cast<uint16_t>(bytes[0] << 8 | bytes[1]);
+}
+
+uint32_t ElementWalker::read32(const unsigned char *bytes) const {
+    return encoding_.littleEndian
+               ? uint32_t(bytes[0]) | uint32_t(bytes[1]) << 8 | uint32_t(bytes[2]) << 16 | uint32_t(bytes[3]) << 24
+               : uint32_t(bytes[0]) << 24 | uint32_t(bytes[1]) << 16 | uint32_t(bytes[2]) << 8 | uint32_t(bytes[3]);
+}
+
+bool ElementWalker::header(uint64_t offset, ElementHeader &out) const {
+    if (!prefix_.has(offset, 8)) return false;
+    const unsigned char *bytes = prefix_.data() + offset;
+    out = ElementHeader();
+    out.offset = offset;
+    out.group = read16(bytes);
+    out.element = read16(bytes + 2);
+    out.headerLength = 8;
+    if (out.group == 0xFFFE || !encoding_.explicitVR) {
+        out.valueLength = read32(bytes + 4);
+        return true;
+    }
+    if (!is_vr(bytes + 4)) return false;
+    out.vr[0] = static_cast<char>(bytes[4]);
+    out.vr[1] = static_cast<char>(bytes[5]);
+    if (!is_one_of(bytes + 4, kLongVRs, sizeof kLongVRs / sizeof *kLongVRs)) {
+        out.valueLength = read16(bytes + 6);
+        return true;
+    }
+    if (!prefix_.has(offset, 12)) return false;
+    out.headerLength = 12;
+    out.valueLength = read32(bytes + 8);
+    return true;
+}
+
+bool ElementWalker::end(const ElementHeader &element, uint64_t &out) const {
+    return endOf(element, 0, out, nullptr);
+}
+
+bool ElementWalker::visitNested(const ElementHeader &element,
+                                const std::function<void(const ElementHeader &)> &visit) const {
+    uint64_t ignored = 0;
+    return endOf(element, 0, ignored, &visit);
+}
+
+bool ElementWalker::endOf(const ElementHeader &element, int depth, uint64_t &out,
+                          const std::function<void(const ElementHeader &)> *visit) const {
+    if (depth > kMaxDepth) return false;
+    const bool isPixelData = element.key() == 0x7FE00010;
+    // A value of items: a sequence, an undefined-length UN (CP-246: implicit VR little endian
+    // inside), or encapsulated pixel data (fragments, never visited as elements).
+    const bool isUN = element.hasVR("UN");
+    const bool holdsItems = element.hasVR("SQ") || (element.hasUndefinedLength() && !isPixelData) ||
+                            (visit != nullptr && element.key() == 0x00041220);
+    const ElementWalker inner(prefix_, isUN ? Encoding{false, true} : encoding_);
+    if (!element.hasUndefinedLength()) {
+        out = element.valueOffset() + element.valueLength;
+        if (visit == nullptr || !holdsItems) return true;
+        uint64_t ignored = 0;
+        return inner.endOfItems(element.valueOffset(), out, depth + 1, ignored, visit);
+    }
+    return inner.endOfItems(element.valueOffset(), UINT64_MAX, depth + 1, out,
+                            holdsItems && !isPixelData ? visit : nullptr);
+}
+
+bool ElementWalker::endOfItems(uint64_t offset, uint64_t limit, int depth, uint64_t &out,
+                               const std::function<void(const ElementHeader &)> *visit) const {
+    while (true) {
+        if (limit != UINT64_MAX && offset >= limit) {
+            out = limit;
+            return offset == limit;
+        }
+        ElementHeader item;
+        if (!header(offset, item)) return false;
+        if (item.key() == 0xFFFEE0DD && limit == UINT64_MAX) {
+            out = offset + 8;
+            return true;
+        }
+        if (!item.isItem()) return false;
+        if (visit != nullptr) (*visit)(item);
+        if (item.hasUndefinedLength()) {
+            if (!endOfElements(item.valueOffset(), UINT64_MAX, depth + 1, offset, visit)) return false;
+            continue;
+        }
+        const uint64_t itemEnd = item.valueOffset() + item.valueLength;
+        if (visit != nullptr) {
+            uint64_t ignored = 0;
+            if (!endOfElements(item.valueOffset(), itemEnd, depth + 1, ignored, visit)) return false;
+        }
+        offset = itemEnd;
+    }
+}
+
+bool ElementWalker::endOfElements(uint64_t offset, uint64_t limit, int depth, uint64_t &out,
+                                  const std::function<void(const ElementHeader &)> *visit) const {
+    if (depth > kMaxDepth) return false;
+    while (true) {
+        if (limit != UINT64_MAX && offset >= limit) {
+            out = limit;
+            return offset == limit;
+        }
+        ElementHeader element;
+        if (!header(offset, element)) return false;
+        if (element.key() == 0xFFFEE00D && limit == UINT64_MAX) {
+            out = offset + 8;
+            return true;
+        }
+        if (element.group == 0xFFFE) return false;
+        if (visit != nullptr) (*visit)(element);
+        if (!endOf(element, depth + 1, offset, visit)) return false;
+    }
+}
+
+DatasetLayout locate_dataset(FilePrefix &prefix, bool has_preamble) {
+    DatasetLayout layout;
+    uint64_t offset = has_preamble ? 132 : 0;
+    if (!prefix.has(offset, 8)) return layout;
+    const unsigned char *bytes = prefix.data() + offset;
+    if ((bytes[0] | bytes[1] << 8) == 0x0002) {
+        // The meta group is explicit VR little endian (PS3.10 7.1); some writers used implicit VR.
+        const ElementWalker meta(prefix, Encoding{is_vr(bytes + 4), true});
+        ElementHeader element;
+        while (meta.header(offset, element) && element.group == 0x0002) {
+            if (element.hasUndefinedLength() || !meta.end(element, offset)) return layout;
+        }
+    }
+    if (!prefix.has(offset, 8)) return layout;
+    bytes = prefix.data() + offset;
+    const uint16_t littleGroup = static_cast<uint16_t>(bytes[0] | bytes[1] << 8);
+    const uint16_t bigGroup = static_cast<uint16_t>(bytes[0] << 8 | bytes[1]);
+    layout.start = offset;
+    layout.encoding.littleEndian = littleGroup <= bigGroup;
+    layout.encoding.explicitVR = is_vr(bytes + 4);
+    layout.found = true;
+    return layout;
+}
+
+}  // namespace cdcmtk

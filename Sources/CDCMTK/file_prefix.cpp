@@ -1,0 +1,142 @@
+// The in-memory prefix of a file and DCMTK's stream over it (file_prefix.h).
+
+#include "file_prefix.h"
+
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
+
+namespace cdcmtk {
+
+FilePrefix::~FilePrefix() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+bool FilePrefix::ensure(uint64_t end) {
+    if (end > size_) end = size_;
+    if (end <= bytes_.size()) return refusal_.empty() && !itemBudgetExceeded();
+    if (end > limit_) {
+        limitExceeded_ = true;
+        return false;
+    }
+    uint64_t target = bytes_.size() * 2;
+    if (target < kFirstRead) target = kFirstRead;
+    if (target < end) target = end;
+    if (target > size_) target = size_;
+    if (target > limit_) target = limit_;
+    const uint64_t start = bytes_.size();
+    bytes_.resize(target);
+    uint64_t filled = start;
+    while (filled < target) {
+        const ssize_t got = ::pread(fd_, bytes_.data() + filled, target - filled, static_cast<off_t>(filled));
+        if (got > 0) {
+            filled += static_cast<uint64_t>(got);
+            continue;
+        }
+        if (got < 0 && errno == EINTR) continue;
+        // The file shrank or the device failed under us: what we have is all there is.
+        if (got < 0) status_ = makeOFCondition(OFM_dcmdata, 1, OF_error, std::strerror(errno));
+        size_ = filled;
+        break;
+    }
+    bytes_.resize(filled);
+    countItemStarts();
+    return end <= filled && refusal_.empty() && !itemBudgetExceeded();
+}
+
+bool FilePrefix::has(uint64_t offset, uint64_t length) {
+    const uint64_t end = offset + length;
+    if (end < offset || end > size_ || end > limit_) return false;
+    ensure(end);
+    return loaded() >= end;
+}
+
+// Counts item-start tags (FFFE,E000), little endian FE FF 00 E0 and big endian FF FE E0 00, in
+// the bytes from `countedUntil_` on, found by their 0xFE with memchr. A tag cut off by the end
+// of what is read is counted once the rest is in. This bounds nesting only: a file over the first
+// budget is parsed again on a deeper stack, never refused for a count a real header reaches.
+void FilePrefix::countItemStarts() {
+    const unsigned char *data = bytes_.data();
+    const size_t length = bytes_.size();
+    size_t position = countedUntil_;
+    while (position < length) {
+        const void *found = std::memchr(data + position, 0xFE, length - position);
+        if (found == nullptr) {
+            position = length;
+            break;
+        }
+        const size_t mark = static_cast<size_t>(static_cast<const unsigned char *>(found) - data);
+        if (mark + 3 >= length && length < size_) {
+            position = mark;
+            break;
+        }
+        if (mark + 3 < length && data[mark + 1] == 0xFF && data[mark + 2] == 0x00 && data[mark + 3] == 0xE0) {
+            ++itemStarts_;
+        } else if (mark >= 1 && mark + 2 < length && data[mark - 1] == 0xFF && data[mark + 1] == 0xE0 &&
+                   data[mark + 2] == 0x00) {
+            ++itemStarts_;
+        }
+        position = mark + 1;
+    }
+    countedUntil_ = position;
+}
+
+OFCondition PrefixProducer::status() const {
+    if (prefix_->limitExceeded() || !prefix_->refusal().empty() || prefix_->itemBudgetExceeded()) {
+        return EC_IllegalCall;
+    }
+    return prefix_->status();
+}
+
+offile_off_t PrefixProducer::avail() {
+    return position_ >= prefix_->size() ? 0 : static_cast<offile_off_t>(prefix_->size() - position_);
+}
+
+offile_off_t PrefixProducer::read(void *destination, offile_off_t length) {
+    if (!good() || length <= 0) return 0;
+    prefix_->ensure(position_ + static_cast<uint64_t>(length));
+    if (!good()) return 0;
+    const uint64_t available = prefix_->loaded() > position_ ? prefix_->loaded() - position_ : 0;
+    const uint64_t copied = static_cast<uint64_t>(length) < available ? length : available;
+    std::memcpy(destination, prefix_->data() + position_, copied);
+    position_ += copied;
+    return static_cast<offile_off_t>(copied);
+}
+
+offile_off_t PrefixProducer::skip(offile_off_t length) {
+    if (!good() || length <= 0) return 0;
+    const uint64_t remaining = position_ >= prefix_->size() ? 0 : prefix_->size() - position_;
+    const uint64_t skipped = static_cast<uint64_t>(length) < remaining ? length : remaining;
+    position_ += skipped;
+    return static_cast<offile_off_t>(skipped);
+}
+
+void PrefixProducer::putback(offile_off_t length) {
+    if (length <= 0) return;
+    if (static_cast<uint64_t>(length) <= position_) position_ -= static_cast<uint64_t>(length);
+}
+
+namespace {
+
+// Values longer than maxReadLength are loaded on demand through a factory. This one reads them from
+// the same prefix (never by reopening the path, which could by then name another file).
+class PrefixStreamFactory final : public DcmInputStreamFactory {
+public:
+    PrefixStreamFactory(std::shared_ptr<FilePrefix> prefix, uint64_t position)
+        : prefix_(std::move(prefix)), position_(position) {}
+    DcmInputStream *create() const override { return new PrefixInputStream(prefix_, position_); }
+    DcmInputStreamFactory *clone() const override { return new PrefixStreamFactory(prefix_, position_); }
+    DcmInputStreamFactoryType ident() const override { return DFT_DcmInputTempFileStreamFactory; }
+
+private:
+    std::shared_ptr<FilePrefix> prefix_;
+    uint64_t position_;
+};
+
+}  // namespace
+
+DcmInputStreamFactory *PrefixInputStream::newFactory() const {
+    return new PrefixStreamFactory(prefix_, producer_.position());
+}
+
+}  // namespace cdcmtk

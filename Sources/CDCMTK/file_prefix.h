@@ -1,0 +1,106 @@
+// The bytes of one file, read once into memory as far as a parse goes, and the DCMTK input stream
+// that parses from them.
+
+#ifndef CDCMTK_FILE_PREFIX_H
+#define CDCMTK_FILE_PREFIX_H
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcerror.h>
+#include <dcmtk/dcmdata/dcistrma.h>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace cdcmtk {
+
+// The bytes of one file read so far, always a prefix [0, loaded) of it: DCMTK parses from memory,
+// each byte is read from the descriptor once, and the prefix up to where the parse stopped is what
+// the caller digests. Reading past `limit` bytes is refused (a header that large is a finding, and
+// an element that claims 4 GB never makes us read or allocate 4 GB).
+class FilePrefix {
+public:
+    FilePrefix(int fd, uint64_t size, uint64_t limit) : fd_(fd), size_(size), limit_(limit) {}
+    ~FilePrefix();
+    FilePrefix(const FilePrefix &) = delete;
+    FilePrefix &operator=(const FilePrefix &) = delete;
+
+    uint64_t size() const { return size_; }
+    uint64_t loaded() const { return bytes_.size(); }
+    const unsigned char *data() const { return bytes_.data(); }
+    bool limitExceeded() const { return limitExceeded_; }
+    const OFCondition &status() const { return status_; }
+
+    // Why the bytes were refused before DCMTK could parse them; empty when they were not.
+    const std::string &refusal() const { return refusal_; }
+    void refuse(std::string reason) { refusal_ = std::move(reason); }
+
+    // DCMTK parses nested sequences by recursion, about 1.5 KB of stack per level: a few thousand
+    // levels overflow a thread's stack. Nesting needs one item start (FFFE,E000) per level, so the
+    // item starts among the bytes read bound the depth DCMTK can reach. Bytes beyond `budget` item
+    // starts are withheld from the parser.
+    void setItemBudget(uint64_t budget) { itemBudget_ = budget; }
+    bool itemBudgetExceeded() const { return itemStarts_ > itemBudget_; }
+
+    // Makes [0, end) available (end clamped to the file), reading ahead in large steps. False when
+    // the limit, a read error or a refusal stops it; `loaded()` then tells how far it got.
+    bool ensure(uint64_t end);
+
+    // Whether [offset, offset + length) is in memory, reading it if need be.
+    // Unlike `ensure`, never marks the limit exceeded: looking ahead is not reading.
+    bool has(uint64_t offset, uint64_t length);
+
+private:
+    void countItemStarts();
+
+    static constexpr uint64_t kFirstRead = 16 * 1024;
+    uint64_t itemStarts_ = 0;
+    size_t countedUntil_ = 0;
+    uint64_t itemBudget_ = UINT64_MAX;
+    std::string refusal_;
+    int fd_;
+    uint64_t size_;
+    uint64_t limit_;
+    std::vector<unsigned char> bytes_;
+    bool limitExceeded_ = false;
+    OFCondition status_ = EC_Normal;
+};
+
+// DCMTK reads from a DcmProducer; this one reads from a FilePrefix, from any offset. Skipping over a
+// value reads nothing: the bytes are read only if the parse goes on past them.
+class PrefixProducer final : public DcmProducer {
+public:
+    PrefixProducer(std::shared_ptr<FilePrefix> prefix, uint64_t position)
+        : prefix_(std::move(prefix)), position_(position) {}
+
+    OFBool good() const override { return status().good(); }
+    OFCondition status() const override;
+    OFBool eos() override { return position_ >= prefix_->size(); }
+    offile_off_t avail() override;
+    offile_off_t read(void *destination, offile_off_t length) override;
+    offile_off_t skip(offile_off_t length) override;
+    void putback(offile_off_t length) override;
+
+    uint64_t position() const { return position_; }
+
+private:
+    std::shared_ptr<FilePrefix> prefix_;
+    uint64_t position_;
+};
+
+// An input stream over a FilePrefix, starting at `position`.
+class PrefixInputStream final : public DcmInputStream {
+public:
+    PrefixInputStream(std::shared_ptr<FilePrefix> prefix, uint64_t position)
+        : DcmInputStream(&producer_), producer_(prefix, position), prefix_(std::move(prefix)) {}
+    DcmInputStreamFactory *newFactory() const override;
+    uint64_t position() const { return producer_.position(); }
+
+private:
+    PrefixProducer producer_;
+    std::shared_ptr<FilePrefix> prefix_;
+};
+
+}  // namespace cdcmtk
+
+#endif

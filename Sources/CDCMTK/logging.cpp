@@ -1,0 +1,86 @@
+// DCMTK's global set-up: its log routed to the caller, its data dictionary checked, and the read
+// options real discs need (cdcmtk_initialize).
+
+#include "shim.h"
+
+#include <dcmtk/dcmdata/dcdict.h>
+#include <dcmtk/dcmdata/dcobject.h>
+#include <dcmtk/dcmdata/dcvr.h>
+#include <dcmtk/oflog/oflog.h>
+#include <dcmtk/oflog/spi/logevent.h>
+
+#include <cstdlib>
+#include <mutex>
+
+namespace {
+
+// oflog normally writes to stderr through a console appender. This appender hands every event to
+// the caller's handler instead, so that the Swift side logs it through swift-log.
+class HandlerAppender final : public dcmtk::log4cplus::Appender {
+public:
+    explicit HandlerAppender(cdcmtk_log_handler handler) : handler_(handler) {}
+    ~HandlerAppender() override { destructorImpl(); }
+    void close() override {}
+
+protected:
+    void append(const dcmtk::log4cplus::spi::InternalLoggingEvent &event) override {
+        const dcmtk::log4cplus::LogLevel level = event.getLogLevel();
+        cdcmtk_log_level mapped = CDCMTK_LOG_TRACE;
+        if (level >= dcmtk::log4cplus::FATAL_LOG_LEVEL) mapped = CDCMTK_LOG_FATAL;
+        else if (level >= dcmtk::log4cplus::ERROR_LOG_LEVEL) mapped = CDCMTK_LOG_ERROR;
+        else if (level >= dcmtk::log4cplus::WARN_LOG_LEVEL) mapped = CDCMTK_LOG_WARN;
+        else if (level >= dcmtk::log4cplus::INFO_LOG_LEVEL) mapped = CDCMTK_LOG_INFO;
+        else if (level >= dcmtk::log4cplus::DEBUG_LOG_LEVEL) mapped = CDCMTK_LOG_DEBUG;
+        handler_(mapped, event.getLoggerName().c_str(), event.getMessage().c_str());
+    }
+
+private:
+    cdcmtk_log_handler handler_;
+};
+
+std::once_flag initialize_once;
+bool initialized_ok = false;
+std::string initialize_failure;
+
+void initialize_dcmtk(cdcmtk_log_handler handler) {
+    OFLog::configure(OFLogger::WARN_LOG_LEVEL);
+    if (handler != nullptr) {
+        dcmtk::log4cplus::Logger root = dcmtk::log4cplus::Logger::getRoot();
+        root.removeAllAppenders();
+        root.addAppender(dcmtk::log4cplus::SharedAppenderPtr(new HandlerAppender(handler)));
+    }
+    // Real discs carry known attributes as VR UN and odd value lengths; read them as the
+    // dictionary says rather than failing.
+    dcmEnableUnknownVRConversion.set(OFTrue);
+    dcmAcceptOddAttributeLength.set(OFTrue);
+    // A meta group that declares another encoding than the dataset uses (explicit for implicit, a
+    // common writer bug) is read as the bytes are; the shim reports the mismatch.
+    dcmAutoDetectDatasetXfer.set(OFTrue);
+    // Values as the file holds them: DCMTK's input correction removes spaces inside a UID, so two
+    // different invalid UIDs could become one key. Trailing padding is removed by the shim.
+    dcmEnableAutomaticInputDataCorrection.set(OFFalse);
+    const DcmDataDictionary &dictionary = dcmDataDict.rdlock();
+    const bool loaded = dictionary.isDictionaryLoaded();
+    dcmDataDict.rdunlock();
+    if (loaded) {
+        initialized_ok = true;
+    } else {
+        const char *variable = std::getenv(DCM_DICT_ENVIRONMENT_VARIABLE);
+        initialize_failure = std::string("not loaded (DCMDICTPATH=") + (variable ? variable : "unset") +
+                             ", default " + DCM_DICT_DEFAULT_PATH +
+                             "); install libdcmtk17 or point DCMDICTPATH at dicom.dic";
+    }
+}
+
+}  // namespace
+
+extern "C" bool cdcmtk_initialize(cdcmtk_log_handler handler, cdcmtk_error **error_out) {
+    try {
+        std::call_once(initialize_once, initialize_dcmtk, handler);
+        if (!initialized_ok) cdcmtk::set_error(error_out, CDCMTK_ERROR_DICTIONARY_MISSING, initialize_failure);
+        return initialized_ok;
+    } catch (...) {
+        cdcmtk::set_error_from_exception(error_out, "initialising DCMTK");
+    }
+    return false;
+}

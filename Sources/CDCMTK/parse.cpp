@@ -1,0 +1,330 @@
+// The parse of one file from its in-memory prefix: DCMTK reads, the shim keeps what was read before
+// a break, steps over stray items, and says what happened (cdcmtk::parse, cdcmtk_file_reparse and
+// the accessors of a parsed file).
+
+#include "directory_records.h"
+#include "shim.h"
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
+#include <dcmtk/dcmdata/dcsequen.h>
+#include <dcmtk/dcmdata/dcxfer.h>
+
+#include <cstring>
+#include <exception>
+#include <pthread.h>
+
+namespace cdcmtk {
+
+namespace {
+
+// Values longer than this are not copied out of the prefix while parsing; they are loaded from it
+// only if asked for (DCMTK's maxReadLength).
+constexpr Uint32 kMaxLoadedValueLength = 64 * 1024;
+
+// Item starts a parse may see on the caller's own thread (at most ~1.5 MB of parser stack), and on a
+// parser thread of its own with a kParserStack stack; beyond that, a file is refused.
+constexpr uint64_t kInlineItemStarts = 1000;
+constexpr uint64_t kMaxItemStarts = 100000;
+constexpr size_t kParserStack = size_t(256) << 20;
+
+// Stray items stepped over in one file at most; past that the rest of the file is given up.
+constexpr int kMaxStrayItems = 16;
+
+const char *const kDeflatedTransferSyntax = "1.2.840.10008.1.2.1.99";
+
+// How deep sequences nest below `item` (0: none), counting no further than `cap`.
+unsigned sequence_depth(DcmItem *item, unsigned cap) {
+    unsigned deepest = 0;
+    for (unsigned long index = 0; index < item->card() && deepest < cap; ++index) {
+        DcmElement *element = item->getElement(index);
+        if (element == nullptr || element->ident() != EVR_SQ) continue;
+        auto *sequence = static_cast<DcmSequenceOfItems *>(element);
+        for (unsigned long itemIndex = 0; itemIndex < sequence->card() && deepest < cap; ++itemIndex) {
+            DcmItem *child = sequence->getItem(itemIndex);
+            if (child == nullptr) continue;
+            const unsigned depth = 1 + (cap > 1 ? sequence_depth(child, cap - 1) : 0);
+            if (depth > deepest) deepest = depth;
+        }
+    }
+    return deepest;
+}
+
+// Removes the last top-level element when DCMTK had not finished reading it when the bytes ended
+// or the parse broke off: its value is partial. Everything before it is complete.
+void drop_incomplete_last_element(DcmDataset *dataset) {
+    const unsigned long count = dataset->card();
+    if (count == 0) return;
+    DcmElement *last = dataset->getElement(count - 1);
+    if (last != nullptr && last->transferState() != ERW_ready) delete dataset->remove(count - 1);
+}
+
+std::string hex_tag(const ElementHeader &element) {
+    char text[16];
+    std::snprintf(text, sizeof text, "(%04X,%04X)", element.group, element.element);
+    return text;
+}
+
+// The break of a parse that kept what came before it.
+ReadIssue break_issue(const OFCondition &condition, bool ranOut, uint64_t position) {
+    if (ranOut) {
+        return ReadIssue{CDCMTK_READ_ISSUE_TRUNCATED,
+                         "the file ends inside an element at byte " + std::to_string(position) +
+                             "; the attributes before it were read"};
+    }
+    return ReadIssue{CDCMTK_READ_ISSUE_PARSE_STOPPED, std::string("the parse stopped at byte ") +
+                                                          std::to_string(position) + " (" + condition.text() +
+                                                          "); the attributes before it were read"};
+}
+
+struct Parsed {
+    std::unique_ptr<DcmFileFormat> format;
+    uint64_t position = 0;
+    std::vector<ReadIssue> issues;
+};
+
+// Moves every element of `from` that `into` lacks into `into`: what a parse resumed after a stray
+// item found. An attribute read before the break is never replaced.
+void merge_missing(DcmDataset &from, DcmDataset &into) {
+    while (from.card() > 0) {
+        DcmElement *element = from.remove(0UL);
+        if (element == nullptr) break;
+        if (into.tagExists(element->getTag()) || into.insert(element).bad()) delete element;
+    }
+}
+
+// After a parse that stopped before the end: when what stopped it was an item or a delimiter
+// outside any sequence (DCMTK takes its tag, FFFE, for one past the stop tag and ends the dataset
+// there without a word), steps over it and parses on from behind it, up to kMaxStrayItems times.
+void recover_after_stray_items(const std::shared_ptr<FilePrefix> &shared, Parsed &parsed, const DcmTagKey &stop) {
+    FilePrefix &prefix = *shared;
+    DcmDataset *dataset = parsed.format->getDataset();
+    const DcmXfer xfer(dataset->getOriginalXfer());
+    if (xfer.getStreamCompression() != ESC_none) return;  // positions are in compressed bytes
+    const ElementWalker walker(prefix, Encoding{xfer.isExplicitVR() == OFTrue, xfer.isLittleEndian() == OFTrue});
+    for (int recovered = 0; recovered < kMaxStrayItems; ++recovered) {
+        ElementHeader stray;
+        if (parsed.position < 8 || parsed.position >= prefix.size() || !walker.header(parsed.position - 8, stray) ||
+            stray.group != 0xFFFE) {
+            return;
+        }
+        uint64_t resume = stray.offset + 8;
+        if (stray.isItem() && !walker.end(stray, resume)) {
+            parsed.issues.push_back(ReadIssue{CDCMTK_READ_ISSUE_PARSE_STOPPED,
+                                              "an item " + hex_tag(stray) + " outside any sequence at byte " +
+                                                  std::to_string(stray.offset) +
+                                                  " could not be stepped over; the attributes before it were read"});
+            return;
+        }
+        parsed.issues.push_back(ReadIssue{CDCMTK_READ_ISSUE_STRAY_ITEM,
+                                          (stray.isItem() ? "an item " : "a delimiter ") + hex_tag(stray) +
+                                              " outside any sequence at byte " + std::to_string(stray.offset) +
+                                              " was stepped over"});
+        DcmDataset rest;
+        PrefixInputStream resumed(shared, resume);
+        rest.transferInit();
+        const OFCondition condition =
+            rest.readUntilTag(resumed, dataset->getOriginalXfer(), EGL_noChange, kMaxLoadedValueLength, stop);
+        if (condition.bad() && condition != EC_EndOfStream) {
+            drop_incomplete_last_element(&rest);
+            parsed.issues.push_back(
+                break_issue(condition, condition == EC_StreamNotifyClient || resumed.eos(), resumed.position()));
+        }
+        rest.transferEnd();
+        merge_missing(rest, *dataset);
+        parsed.position = resumed.position();
+        if (condition.bad() && condition != EC_EndOfStream) return;
+    }
+}
+
+// The mismatch between the transfer syntax the meta group declares and the one DCMTK detected in
+// the dataset's bytes (dcmAutoDetectDatasetXfer), as an issue; none when they agree.
+void note_transfer_syntax_mismatch(DcmFileFormat &format, std::vector<ReadIssue> &issues) {
+    const char *declared = nullptr;
+    if (format.getMetaInfo()->findAndGetString(DCM_TransferSyntaxUID, declared).bad() || declared == nullptr) return;
+    const DcmXfer declaredXfer(declared);
+    const E_TransferSyntax actual = format.getDataset()->getOriginalXfer();
+    if (declaredXfer.getXfer() == EXS_Unknown || declaredXfer.isEncapsulated() ||
+        declaredXfer.getStreamCompression() != ESC_none || actual == declaredXfer.getXfer()) {
+        return;
+    }
+    const DcmXfer actualXfer(actual);
+    issues.push_back(ReadIssue{CDCMTK_READ_ISSUE_TRANSFER_SYNTAX_MISMATCH,
+                               std::string("the file meta declares ") + declaredXfer.getXferName() +
+                                   " but the dataset is encoded in " + actualXfer.getXferName() +
+                                   "; read as encoded"});
+}
+
+enum class ParseOutcome { parsed, failed, needsDeeperStack };
+
+ParseOutcome parse_within_budget(cdcmtk_file &file, cdcmtk_tag stop_before, cdcmtk_read_limits limits,
+                                 cdcmtk_error **error_out) {
+    FilePrefix &prefix = *file.prefix;
+    const DcmTagKey stop(stop_before.group, stop_before.element);
+    const DatasetLayout layout = locate_dataset(prefix, file.has_preamble);
+    if (layout.found) screen_directory_records(prefix, layout, uint32_t(stop_before.group) << 16 | stop_before.element);
+
+    Parsed parsed;
+    parsed.format = std::make_unique<DcmFileFormat>();
+    PrefixInputStream stream(file.prefix, 0);
+    parsed.format->setReadMode(ERM_autoDetect);
+    parsed.format->transferInit();
+    const OFCondition condition =
+        parsed.format->readUntilTag(stream, EXS_Unknown, EGL_noChange, kMaxLoadedValueLength, stop);
+    parsed.position = stream.position();
+    DcmDataset *dataset = parsed.format->getDataset();
+    const bool broke = condition.bad() && condition != EC_EndOfStream;
+    if (broke) drop_incomplete_last_element(dataset);
+    parsed.format->transferEnd();
+
+    if (prefix.itemBudgetExceeded()) return ParseOutcome::needsDeeperStack;
+    if (!prefix.refusal().empty()) {
+        set_error(error_out, CDCMTK_ERROR_MALFORMED, "holds " + prefix.refusal() + ", refused unparsed");
+        return ParseOutcome::failed;
+    }
+    if (prefix.limitExceeded()) {
+        set_error(error_out, CDCMTK_ERROR_LIMIT_EXCEEDED,
+                  "needs more than " + std::to_string(limits.max_bytes) + " bytes read before its pixel data");
+        return ParseOutcome::failed;
+    }
+    if (!prefix.status().good()) {
+        set_error(error_out, CDCMTK_ERROR_UNREADABLE, prefix.status().text());
+        return ParseOutcome::failed;
+    }
+    // A stream that asks for more data (EC_StreamNotifyClient) has ended before an element was
+    // complete; so has one that stopped at its very end.
+    const bool ranOut = condition == EC_StreamNotifyClient || stream.eos();
+    if (dataset->card() == 0) {
+        if (broke) {
+            set_error(error_out, ranOut ? CDCMTK_ERROR_TRUNCATED : CDCMTK_ERROR_MALFORMED,
+                      ranOut ? std::string("ends before its first element is complete (") + condition.text() + ")"
+                             : condition.text());
+        } else {
+            set_error(error_out, CDCMTK_ERROR_NOT_DICOM, "holds no DICOM dataset");
+        }
+        return ParseOutcome::failed;
+    }
+    if (broke) {
+        parsed.issues.push_back(break_issue(condition, ranOut, parsed.position));
+    } else if (stop != DCM_UndefinedTagKey) {
+        recover_after_stray_items(file.prefix, parsed, stop);
+    }
+    note_transfer_syntax_mismatch(*parsed.format, parsed.issues);
+    if (prefix.itemBudgetExceeded()) return ParseOutcome::needsDeeperStack;
+
+    const unsigned depth = sequence_depth(dataset, limits.max_sequence_depth + 1);
+    if (depth > limits.max_sequence_depth) {
+        set_error(error_out, CDCMTK_ERROR_LIMIT_EXCEEDED,
+                  "has sequences nested more than " + std::to_string(limits.max_sequence_depth) + " deep");
+        return ParseOutcome::failed;
+    }
+    file.itemByNative.clear();
+    file.items.clear();
+    file.format = std::move(parsed.format);
+    file.issues = std::move(parsed.issues);
+    file.meta = file.wrap(file.format->getMetaInfo());
+    file.dataset = file.wrap(file.format->getDataset());
+    file.parsed_until = parsed.position < prefix.loaded() ? parsed.position : prefix.loaded();
+    return ParseOutcome::parsed;
+}
+
+}  // namespace
+
+// Parses on the caller's thread while the item starts seen allow it; a file with more (an
+// enhanced multi-frame object, or a nesting bomb) is parsed again from the bytes in memory on a
+// thread with a deep stack, and refused past kMaxItemStarts.
+bool parse(cdcmtk_file &file, cdcmtk_tag stop_before, cdcmtk_read_limits limits, cdcmtk_error **error_out) {
+    file.prefix->setItemBudget(kInlineItemStarts);
+    const ParseOutcome inline_outcome = parse_within_budget(file, stop_before, limits, error_out);
+    if (inline_outcome != ParseOutcome::needsDeeperStack) return inline_outcome == ParseOutcome::parsed;
+
+    file.prefix->setItemBudget(kMaxItemStarts);
+    struct Job {
+        cdcmtk_file *file;
+        cdcmtk_tag stop_before;
+        cdcmtk_read_limits limits;
+        cdcmtk_error **error_out;
+        ParseOutcome outcome = ParseOutcome::failed;
+        std::exception_ptr exception;
+    } job{&file, stop_before, limits, error_out};
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setstacksize(&attributes, kParserStack);
+    pthread_t thread;
+    const int created = pthread_create(
+        &thread, &attributes,
+        [](void *argument) -> void * {
+            auto *job = static_cast<Job *>(argument);
+            try {
+                job->outcome = parse_within_budget(*job->file, job->stop_before, job->limits, job->error_out);
+            } catch (...) {
+                job->exception = std::current_exception();
+            }
+            return nullptr;
+        },
+        &job);
+    pthread_attr_destroy(&attributes);
+    if (created != 0) {
+        set_error(error_out, CDCMTK_ERROR_INTERNAL,
+                  std::string("cannot start a parser thread: ") + std::strerror(created));
+        return false;
+    }
+    pthread_join(thread, nullptr);
+    if (job.exception) std::rethrow_exception(job.exception);
+    if (job.outcome == ParseOutcome::needsDeeperStack) {
+        set_error(error_out, CDCMTK_ERROR_LIMIT_EXCEEDED,
+                  "has more than " + std::to_string(kMaxItemStarts) + " sequence items");
+        return false;
+    }
+    return job.outcome == ParseOutcome::parsed;
+}
+
+}  // namespace cdcmtk
+
+extern "C" {
+
+bool cdcmtk_file_reparse(cdcmtk_file *file, cdcmtk_tag stop_before, cdcmtk_read_limits limits,
+                         cdcmtk_error **error_out) {
+    try {
+        return cdcmtk::parse(*file, stop_before, limits, error_out);
+    } catch (...) {
+        cdcmtk::set_error_from_exception(error_out, "parsing");
+    }
+    return false;
+}
+
+bool cdcmtk_file_has_meta_group(const cdcmtk_file *file) {
+    try {
+        return const_cast<cdcmtk_file *>(file)->format->getMetaInfo()->card() > 0;
+    } catch (...) {
+        return false;
+    }
+}
+
+const char *cdcmtk_file_transfer_syntax_uid(const cdcmtk_file *file) {
+    try {
+        const E_TransferSyntax syntax = const_cast<cdcmtk_file *>(file)->format->getDataset()->getOriginalXfer();
+        if (syntax == EXS_Unknown) return nullptr;
+        const DcmXfer xfer(syntax);
+        const char *uid = xfer.getXferID();
+        return (uid != nullptr && uid[0] != '\0') ? uid : nullptr;
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+size_t cdcmtk_file_issue_count(const cdcmtk_file *file) { return file->issues.size(); }
+
+bool cdcmtk_file_get_issue(const cdcmtk_file *file, size_t index, cdcmtk_read_issue_kind *kind_out,
+                           const char **detail_out) {
+    if (index >= file->issues.size()) return false;
+    *kind_out = file->issues[index].kind;
+    *detail_out = file->issues[index].detail.c_str();
+    return true;
+}
+
+cdcmtk_item *cdcmtk_file_meta(cdcmtk_file *file) { return file->meta; }
+
+cdcmtk_item *cdcmtk_file_dataset(cdcmtk_file *file) { return file->dataset; }
+
+}  // extern "C"

@@ -1,0 +1,83 @@
+// What the shim's translation units share: the error and handle types behind cdcmtk.h's opaque
+// names, the in-memory file prefix DCMTK parses from, and the parse itself. Not part of the API.
+
+#ifndef CDCMTK_SHIM_H
+#define CDCMTK_SHIM_H
+
+#include "cdcmtk.h"
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcitem.h>
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "file_prefix.h"
+
+struct cdcmtk_error {
+    cdcmtk_error_code code;
+    std::string message;
+};
+
+namespace cdcmtk {
+
+/// Stores a new error in `*error_out` (when the caller wants one); never throws.
+void set_error(cdcmtk_error **error_out, cdcmtk_error_code code, std::string message) noexcept;
+
+/// Reports the exception being handled (call it only from a catch block): DCMTK throws on memory
+/// exhaustion and, in places, on hostile input.
+void set_error_from_exception(cdcmtk_error **error_out, const char *during) noexcept;
+
+/// Something that went wrong while reading a file whose header was still kept.
+struct ReadIssue {
+    cdcmtk_read_issue_kind kind;
+    std::string detail;
+};
+
+}  // namespace cdcmtk
+
+// A dataset or sequence item as handed out: the DcmItem, and its elements by tag. DcmItem finds an
+// element by walking its list from the start; the Swift reader asks each item for dozens of tags,
+// so each item's elements (kept in tag order by DCMTK) are listed once and binary-searched.
+struct cdcmtk_item {
+    DcmItem *item;
+    cdcmtk_file *file;
+    std::vector<std::pair<Uint32, DcmElement *>> elements;
+    bool listed = false;
+
+    DcmElement *find(cdcmtk_tag tag);
+};
+
+struct cdcmtk_file {
+    std::unique_ptr<DcmFileFormat> format;
+    std::shared_ptr<cdcmtk::FilePrefix> prefix;
+    uint64_t parsed_until = 0;
+    bool has_preamble = false;
+    /// What the last parse met and got past, or stopped at while keeping what came before.
+    std::vector<cdcmtk::ReadIssue> issues;
+    // The items handed out for the current parse, each once.
+    std::deque<cdcmtk_item> items;
+    std::unordered_map<DcmItem *, cdcmtk_item *> itemByNative;
+    // The meta group and the dataset, wrapped when the parse succeeded (so handing them out
+    // allocates nothing and cannot throw).
+    cdcmtk_item *meta = nullptr;
+    cdcmtk_item *dataset = nullptr;
+
+    cdcmtk_item *wrap(DcmItem *native);
+};
+
+namespace cdcmtk {
+
+/// Parses `file`'s dataset from the start of its prefix up to the first top-level element at or
+/// after `stop_before`, replacing an earlier parse. False with `*error_out` set when nothing usable
+/// was read.
+bool parse(cdcmtk_file &file, cdcmtk_tag stop_before, cdcmtk_read_limits limits, cdcmtk_error **error_out);
+
+}  // namespace cdcmtk
+
+#endif

@@ -1,0 +1,80 @@
+import DICOM
+import Foundation
+import Testing
+
+@Suite("Odd files read right: nothing refused, nothing silently partial")
+struct OddFileTests {
+    private func header(_ name: String) throws -> DICOMHeader {
+        try DICOMReader().readHeader(at: OddFiles.path(name))
+    }
+
+    @Test("A private value holding the bytes of a Directory Record Type is no reason to refuse an image")
+    func privateValueIsNotARecordType() throws {
+        let header = try header("private-value-with-record-type-bytes.dcm")
+        #expect(header.instance.sopInstanceUID != nil)
+        #expect(header.instance.rows == 4)
+        #expect(header.readIssues.isEmpty)
+    }
+
+    @Test(
+        "A meta group that declares another encoding than the dataset uses: read as the bytes are, with a warning",
+        arguments: [
+            ("declared-explicit-encoded-implicit.dcm", "1.2.840.10008.1.2"),
+            ("declared-implicit-encoded-explicit.dcm", "1.2.840.10008.1.2.1"),
+            ("declared-big-encoded-little.dcm", "1.2.840.10008.1.2.1"),
+        ])
+    func transferSyntaxMismatch(name: String, actual: String) throws {
+        let header = try header(name)
+        #expect(header.fileMeta.transferSyntaxUID == actual)
+        #expect(header.study.studyInstanceUID != nil)
+        #expect(header.instance.sopInstanceUID != nil)
+        #expect(header.patient.patientName?.dicomString == "ODD^FILE")
+        #expect(header.instance.rows == 4 && header.instance.columns == 4)
+        #expect(header.readIssues.map(\.kind) == [.transferSyntaxMismatch])
+    }
+
+    @Test("A stray item before the UIDs is stepped over and the rest read")
+    func strayItem() throws {
+        let header = try header("stray-item-before-uids.dcm")
+        #expect(header.study.studyInstanceUID != nil)
+        #expect(header.series.seriesInstanceUID != nil)
+        #expect(header.instance.rows == 4)
+        #expect(header.series.sliceThickness == 1.25)
+        #expect(header.readIssues.map(\.kind) == [.strayItem])
+        #expect(header.readIssues.allSatisfy { !$0.isDamage })
+    }
+
+    @Test("A truncated file keeps what came before the break, and says where it broke",
+          arguments: ["truncated-after-uids.dcm", "truncated-rt-plan.dcm"])
+    func truncated(name: String) throws {
+        let header = try header(name)
+        #expect(header.study.studyInstanceUID != nil)
+        #expect(header.series.seriesInstanceUID != nil)
+        #expect(header.instance.sopInstanceUID != nil)
+        #expect(header.patient.patientID == "ODD-1")
+        #expect(header.readIssues.map(\.kind) == [.truncated])
+        #expect(header.readIssues.first?.isDamage == true)
+    }
+
+    @Test("UIDs are kept as the file holds them: spaces inside stay, so two UIDs stay two")
+    func uidsAsSent() throws {
+        #expect(try header("uid-with-spaces.dcm").instance.sopInstanceUID == "REM SAMPLES 1")
+        #expect(try header("uid-without-spaces.dcm").instance.sopInstanceUID == "REMSAMPLES1")
+    }
+
+    @Test(
+        "Mislabelled text is decoded as what its bytes are, flagged, raw bytes kept",
+        arguments: [
+            ("shift-jis-under-ir13.dcm", "ﾔﾏﾀﾞ^ﾀﾛｳ=山田^太郎", "Shift_JIS"),
+            ("gbk-under-ir100.dcm", "王^小明", "GBK"),
+            ("utf8-undeclared.dcm", "Müller^José", "UTF-8"),
+        ])
+    func mislabelledText(name: String, text: String, encoding: String) throws {
+        let header = try header(name)
+        #expect(header.patient.patientName?.dicomString == text)
+        let suspect = try #require(header.charsetSuspects.first)
+        #expect(suspect.keyword == "PatientName")
+        #expect(suspect.decodedAs == encoding)
+        #expect(!suspect.rawBytes.isEmpty)
+    }
+}
