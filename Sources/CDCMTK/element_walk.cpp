@@ -154,6 +154,13 @@ DatasetLayout locate_dataset(FilePrefix &prefix, bool has_preamble) {
         const ElementWalker meta(prefix, Encoding{is_vr(bytes + 4), true});
         ElementHeader element;
         while (meta.header(offset, element) && element.group == 0x0002) {
+            if (element.key() == 0x00020010 && element.valueLength <= 64 &&
+                prefix.has(element.valueOffset(), element.valueLength)) {
+                const char *value = reinterpret_cast<const char *>(prefix.data() + element.valueOffset());
+                std::string uid(value, element.valueLength);
+                while (!uid.empty() && (uid.back() == '\0' || uid.back() == ' ')) uid.pop_back();
+                layout.declaredTransferSyntax = uid;
+            }
             if (element.hasUndefinedLength() || !meta.end(element, offset)) return layout;
         }
     }
@@ -162,7 +169,9 @@ DatasetLayout locate_dataset(FilePrefix &prefix, bool has_preamble) {
     const uint16_t littleGroup = static_cast<uint16_t>(bytes[0] | bytes[1] << 8);
     const uint16_t bigGroup = static_cast<uint16_t>(bytes[0] << 8 | bytes[1]);
     layout.start = offset;
-    layout.encoding.littleEndian = littleGroup <= bigGroup;
+    // Standard groups are small numbers: a big-endian (0008,xxxx) reads as group 0800 little endian.
+    // Private groups are large either way, and most datasets are little endian.
+    layout.encoding.littleEndian = !(bigGroup <= 0x00FF && littleGroup > 0x00FF);
     layout.encoding.explicitVR = is_vr(bytes + 4);
     layout.found = true;
     return layout;

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 
 namespace cdcmtk {
 
@@ -82,6 +83,8 @@ struct DatasetLayout {
     uint64_t start = 0;
     Encoding encoding;
     bool found = false;
+    /// (0002,0010) as the meta group holds it, padding removed; empty when there is none.
+    std::string declaredTransferSyntax;
 };
 
 DatasetLayout locate_dataset(FilePrefix &prefix, bool has_preamble);

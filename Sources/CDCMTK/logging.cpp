@@ -53,9 +53,6 @@ void initialize_dcmtk(cdcmtk_log_handler handler) {
     // dictionary says rather than failing.
     dcmEnableUnknownVRConversion.set(OFTrue);
     dcmAcceptOddAttributeLength.set(OFTrue);
-    // A meta group that declares another encoding than the dataset uses (explicit for implicit, a
-    // common writer bug) is read as the bytes are; the shim reports the mismatch.
-    dcmAutoDetectDatasetXfer.set(OFTrue);
     // Values as the file holds them: DCMTK's input correction removes spaces inside a UID, so two
     // different invalid UIDs could become one key. Trailing padding is removed by the shim.
     dcmEnableAutomaticInputDataCorrection.set(OFFalse);

@@ -137,22 +137,21 @@ void recover_after_stray_items(const std::shared_ptr<FilePrefix> &shared, Parsed
     }
 }
 
-// The mismatch between the transfer syntax the meta group declares and the one DCMTK detected in
-// the dataset's bytes (dcmAutoDetectDatasetXfer), as an issue; none when they agree.
-void note_transfer_syntax_mismatch(DcmFileFormat &format, std::vector<ReadIssue> &issues) {
-    const char *declared = nullptr;
-    if (format.getMetaInfo()->findAndGetString(DCM_TransferSyntaxUID, declared).bad() || declared == nullptr) return;
-    const DcmXfer declaredXfer(declared);
-    const E_TransferSyntax actual = format.getDataset()->getOriginalXfer();
-    if (declaredXfer.getXfer() == EXS_Unknown || declaredXfer.isEncapsulated() ||
-        declaredXfer.getStreamCompression() != ESC_none || actual == declaredXfer.getXfer()) {
-        return;
+// The transfer syntax in which the dataset's bytes are encoded, when the meta group declares one
+// whose encoding they do not have (explicit for implicit VR, big for little endian, a compressed
+// syntax over an implicit dataset: common writer bugs); EXS_Unknown when the declaration fits, or
+// when the bytes cannot tell (a deflated dataset, no meta group, no plausible first element).
+E_TransferSyntax mislabelled_encoding(const DatasetLayout &layout) {
+    if (!layout.found || layout.declaredTransferSyntax.empty()) return EXS_Unknown;
+    const DcmXfer declared(layout.declaredTransferSyntax.c_str());
+    if (declared.getXfer() == EXS_Unknown || declared.getStreamCompression() != ESC_none) return EXS_Unknown;
+    const Encoding &actual = layout.encoding;
+    if ((declared.isExplicitVR() == OFTrue) == actual.explicitVR &&
+        (declared.isLittleEndian() == OFTrue) == actual.littleEndian) {
+        return EXS_Unknown;
     }
-    const DcmXfer actualXfer(actual);
-    issues.push_back(ReadIssue{CDCMTK_READ_ISSUE_TRANSFER_SYNTAX_MISMATCH,
-                               std::string("the file meta declares ") + declaredXfer.getXferName() +
-                                   " but the dataset is encoded in " + actualXfer.getXferName() +
-                                   "; read as encoded"});
+    if (!actual.explicitVR) return actual.littleEndian ? EXS_LittleEndianImplicit : EXS_BigEndianImplicit;
+    return actual.littleEndian ? EXS_LittleEndianExplicit : EXS_BigEndianExplicit;
 }
 
 enum class ParseOutcome { parsed, failed, needsDeeperStack };
@@ -166,13 +165,32 @@ ParseOutcome parse_within_budget(cdcmtk_file &file, cdcmtk_tag stop_before, cdcm
 
     Parsed parsed;
     parsed.format = std::make_unique<DcmFileFormat>();
-    PrefixInputStream stream(file.prefix, 0);
     parsed.format->setReadMode(ERM_autoDetect);
-    parsed.format->transferInit();
-    const OFCondition condition =
-        parsed.format->readUntilTag(stream, EXS_Unknown, EGL_noChange, kMaxLoadedValueLength, stop);
-    parsed.position = stream.position();
     DcmDataset *dataset = parsed.format->getDataset();
+    const E_TransferSyntax actual = mislabelled_encoding(layout);
+    OFCondition condition = EC_Normal;
+    // The stream the dataset was read from (the whole file, or the dataset alone when its meta
+    // group misstates its encoding).
+    std::unique_ptr<PrefixInputStream> stream = std::make_unique<PrefixInputStream>(file.prefix, 0);
+    parsed.format->transferInit();
+    if (actual == EXS_Unknown) {
+        condition = parsed.format->readUntilTag(*stream, EXS_Unknown, EGL_noChange, kMaxLoadedValueLength, stop);
+    } else {
+        // The meta group alone (the dataset's first element, read in the declared encoding, stops
+        // it at once), then the dataset in the encoding its bytes have.
+        parsed.format->readUntilTag(*stream, EXS_Unknown, EGL_noChange, kMaxLoadedValueLength, DcmTagKey(0x0003, 0));
+        parsed.format->transferEnd();
+        dataset->clear();
+        stream = std::make_unique<PrefixInputStream>(file.prefix, layout.start);
+        dataset->transferInit();
+        condition = dataset->readUntilTag(*stream, actual, EGL_noChange, kMaxLoadedValueLength, stop);
+        const DcmXfer declared(layout.declaredTransferSyntax.c_str());
+        parsed.issues.push_back(ReadIssue{CDCMTK_READ_ISSUE_TRANSFER_SYNTAX_MISMATCH,
+                                          std::string("the file meta declares ") + declared.getXferName() +
+                                              " but the dataset is encoded in " + DcmXfer(actual).getXferName() +
+                                              "; read as encoded"});
+    }
+    parsed.position = stream->position();
     const bool broke = condition.bad() && condition != EC_EndOfStream;
     if (broke) drop_incomplete_last_element(dataset);
     parsed.format->transferEnd();
@@ -193,8 +211,11 @@ ParseOutcome parse_within_budget(cdcmtk_file &file, cdcmtk_tag stop_before, cdcm
     }
     // A stream that asks for more data (EC_StreamNotifyClient) has ended before an element was
     // complete; so has one that stopped at its very end.
-    const bool ranOut = condition == EC_StreamNotifyClient || stream.eos();
-    if (dataset->card() == 0) {
+    const bool ranOut = condition == EC_StreamNotifyClient || stream->eos();
+    // A dataset whose first element is past the stop tag (only private groups, say) is a parse
+    // that found nothing yet, not a failure: a reparse further finds the rest.
+    const bool stoppedAtTag = !broke && !stream->eos() && stop != DCM_UndefinedTagKey;
+    if (dataset->card() == 0 && !stoppedAtTag) {
         if (broke) {
             set_error(error_out, ranOut ? CDCMTK_ERROR_TRUNCATED : CDCMTK_ERROR_MALFORMED,
                       ranOut ? std::string("ends before its first element is complete (") + condition.text() + ")"
@@ -209,7 +230,6 @@ ParseOutcome parse_within_budget(cdcmtk_file &file, cdcmtk_tag stop_before, cdcm
     } else if (stop != DCM_UndefinedTagKey) {
         recover_after_stray_items(file.prefix, parsed, stop);
     }
-    note_transfer_syntax_mismatch(*parsed.format, parsed.issues);
     if (prefix.itemBudgetExceeded()) return ParseOutcome::needsDeeperStack;
 
     const unsigned depth = sequence_depth(dataset, limits.max_sequence_depth + 1);

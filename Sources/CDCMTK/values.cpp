@@ -6,6 +6,7 @@
 #include <dcmtk/dcmdata/dcsequen.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace {
 
@@ -17,6 +18,20 @@ bool read_number(DcmElement *element, OFCondition (DcmElement::*getter)(Value &,
     if ((element->*getter)(value, index).bad()) return false;
     *value_out = static_cast<double>(value);
     return true;
+}
+
+// Whether value `index` of a DS or IS element is a number as a whole: DCMTK's conversion reads
+// what it can ("1A" becomes 1), and a value that is not a number must not become one.
+bool is_whole_number_text(DcmElement *element, unsigned long index) {
+    OFString text;
+    if (element->getOFString(text, index).bad()) return false;
+    const char *start = text.c_str();
+    while (*start == ' ') ++start;
+    if (*start == '\0') return false;
+    char *end = nullptr;
+    std::strtod(start, &end);
+    while (end != nullptr && *end == ' ') ++end;
+    return end != nullptr && end != start && *end == '\0';
 }
 
 }  // namespace
@@ -91,11 +106,15 @@ bool cdcmtk_item_get_number(cdcmtk_item *item, cdcmtk_tag tag, unsigned long ind
         case EVR_UL:
         case EVR_up:  // "up": a UL that DCMTK marks as a DICOMDIR offset
             return read_number<Uint32>(element, &DcmElement::getUint32, index, value_out);
-        case EVR_SL:
-        case EVR_IS: return read_number<Sint32>(element, &DcmElement::getSint32, index, value_out);
+        case EVR_SL: return read_number<Sint32>(element, &DcmElement::getSint32, index, value_out);
+        case EVR_IS:
+            return is_whole_number_text(element, index) &&
+                   read_number<Sint32>(element, &DcmElement::getSint32, index, value_out);
         case EVR_FL: return read_number<Float32>(element, &DcmElement::getFloat32, index, value_out);
-        case EVR_FD:
-        case EVR_DS: return read_number<Float64>(element, &DcmElement::getFloat64, index, value_out);
+        case EVR_FD: return read_number<Float64>(element, &DcmElement::getFloat64, index, value_out);
+        case EVR_DS:
+            return is_whole_number_text(element, index) &&
+                   read_number<Float64>(element, &DcmElement::getFloat64, index, value_out);
         default: return false;
         }
     } catch (...) {

@@ -57,15 +57,18 @@ public struct SpinalLevelMentions: Hashable, Sendable {
         String(text.uppercased().map { "–—−‐".contains($0) ? "-" : $0 == "_" ? " " : $0 })
     }
 
-    /// `BETWEEN V AND V`, or `V sep [letter] digits`, or `VV` run together, or a lone `V`, where V is
-    /// a letter C/T/L/S and one or two digits. Neither end may touch another letter or digit.
+    /// `BETWEEN [up to three words] V AND|&|+ V`, or `V sep [letter] digits [sep [letter] digits]`
+    /// (a chain such as `C3-4-5`), or `VV` run together, or a lone `V`, where V is a letter C/T/L/S,
+    /// an optional hyphen (`C-5`) and one or two digits; separators are `-`, `/`, `~` (as Japanese and
+    /// Chinese notes write ranges), `TO`, `THROUGH`, `THRU`. No digit may follow, nor a single
+    /// letter (`T2-3D` is a sequence name); a longer word may (`C5-6OPLL`, as patients type it).
     nonisolated(unsafe) private static let levelPattern =
-        #/\b(?:BETWEEN\s+(?<betweenLetter>[CTLS])\s?(?<betweenNumber>\d{1,2})\s+AND\s+(?<andLetter>[CTLS])?\s?(?<andNumber>\d{1,2})|(?<fromLetter>[CTLS])\s?(?<fromNumber>\d{1,2})(?:\s*(?:-|/|\bTO\b|\bTHROUGH\b|\bTHRU\b)\s*|(?=[CTLS]\d))(?<toLetter>[CTLS])?\s?(?<toNumber>\d{1,2})|(?<loneLetter>[CTLS])\s?(?<loneNumber>\d{1,2}))(?![A-Z0-9])/#
+        #/\b(?:BETWEEN\s*(?:[A-Z]+\s+){0,3}?(?<betweenLetter>[CTLS])-?\s?(?<betweenNumber>\d{1,2})\s*(?:\bAND\b|&|\+|,|/|-|~|\bTO\b)\s*(?:THE\s+)?(?<andLetter>[CTLS])?-?\s?(?<andNumber>\d{1,2})|(?<fromLetter>[CTLS])-?\s?(?<fromNumber>\d{1,2})(?:\s*(?:-|/|~|\bTO\b|\bTHROUGH\b|\bTHRU\b)\s*|(?=[CTLS]\d))(?<toLetter>[CTLS])?\s?(?<toNumber>\d{1,2})(?:\s*[-/~]\s*(?<thirdLetter>[CTLS])?\s?(?<thirdNumber>\d{1,2})(?![0-9]))?|(?<loneLetter>[CTLS])-?\s?(?<loneNumber>\d{1,2}))(?![0-9])(?![A-Z](?![A-Z]))/#
 
     private typealias LevelMatch = (
         Substring, betweenLetter: Substring?, betweenNumber: Substring?, andLetter: Substring?, andNumber: Substring?,
         fromLetter: Substring?, fromNumber: Substring?, toLetter: Substring?, toNumber: Substring?,
-        loneLetter: Substring?, loneNumber: Substring?
+        thirdLetter: Substring?, thirdNumber: Substring?, loneLetter: Substring?, loneNumber: Substring?
     )
 
     private static func levels(in output: LevelMatch) -> [SpinalLevel] {
@@ -78,7 +81,14 @@ public struct SpinalLevelMentions: Hashable, Sendable {
         if let letter = output.betweenLetter, let number = output.betweenNumber, let toNumber = output.andNumber {
             range = (letter, number, output.andLetter, toNumber)
         } else if let letter = output.fromLetter, let number = output.fromNumber, let toNumber = output.toNumber {
-            range = (letter, number, output.toLetter, toNumber)
+            // A chain (`C3-4-5`) is the range from its first to its last vertebra, when it goes down.
+            if let thirdNumber = output.thirdNumber, let third = Int(thirdNumber), let second = Int(toNumber),
+                output.thirdLetter != nil || third > second
+            {
+                range = (letter, number, output.thirdLetter ?? output.toLetter, thirdNumber)
+            } else {
+                range = (letter, number, output.toLetter, toNumber)
+            }
         } else {
             range = nil
         }

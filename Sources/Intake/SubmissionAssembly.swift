@@ -71,9 +71,6 @@ struct SubmissionAssembly {
                     Finding(
                         severity: .info, code: "not-dicom", message: "kept as \(role.rawValue), never opened",
                         path: path))
-            case .truncated:
-                role = .other
-                findings.append(Finding(severity: .error, code: "truncated", message: error.summary, path: path))
             case .limitExceeded:
                 role = .other
                 findings.append(

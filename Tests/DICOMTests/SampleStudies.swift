@@ -11,12 +11,13 @@ enum SampleStudies {
 
     static let manifest: Manifest = {
         let data = FileManager.default.contents(atPath: path("manifest.json")) ?? Data()
-        return (try? JSONDecoder().decode(Manifest.self, from: data)) ?? Manifest(files: [], errors: [], dicomdirs: [])
+        return (try? JSONDecoder().decode(Manifest.self, from: data)) ?? Manifest(files: [], errors: [], damaged: [], dicomdirs: [])
     }()
 
     struct Manifest: Decodable {
         var files: [ExpectedFile]
         var errors: [ExpectedError]
+        var damaged: [ExpectedDamage]
         var dicomdirs: [ExpectedDirectory]
     }
 
@@ -41,6 +42,13 @@ enum SampleStudies {
         var RepetitionTime: Double?
         var plane: String?
         var charsetSuspects: [String]
+        var testDescription: String { path }
+    }
+
+    struct ExpectedDamage: Decodable, Sendable, CustomTestStringConvertible {
+        var path: String
+        var readIssue: String
+        var PatientID: String
         var testDescription: String { path }
     }
 

@@ -54,6 +54,9 @@ struct HostilePathTests {
 
         // The other patient is nowhere in the catalog, and the store holds only the drop's own files.
         let studies = try IntakeProcess.run(["query", "studies", "--home", home.path, "--format", "json"])
+        #expect(studies.status == 0, "\(studies.standardError)")
+        let listed = try JSONSerialization.jsonObject(with: studies.standardOutput) as? [[String: Any]]
+        #expect(listed?.count == 1)
         #expect(!studies.text.contains("445566"))
         let id = try #require(receipt["submissionId"] as? String)
         let stored = try FileManager.default.subpathsOfDirectory(atPath: home.path + "/store/" + id).sorted()

@@ -88,7 +88,7 @@ struct IngestQueryCommandTests {
         #expect(lines.count == 3)
         #expect(
             lines.first
-                == "SOPInstanceUID,SeriesInstanceUID,SOPClassUID,InstanceNumber,TransferSyntaxUID,submissionId,path")
+                == "SOPInstanceUID,SeriesInstanceUID,SOPClassUID,InstanceNumber,TransferSyntaxUID,submissionId,path,damage")
     }
 
     @Test("A disc with error findings exits 1 and is still cataloged; the table fits 80 columns")
@@ -113,7 +113,7 @@ struct IngestQueryCommandTests {
         #expect(counts["submissions"] == 1)
         #expect(counts["instances"] == 3)
         #expect(counts["files.viewer"] == 2)
-        #expect(counts["findings.error"] == 4)
+        #expect(counts["findings.error"] == 5)
         #expect(counts["reviews.queued"] == 1)
     }
 

@@ -45,13 +45,17 @@ struct InspectCommandTests {
                 codes[String(path.dropFirst(IntakeProcess.sampleStudies.count + 1))] = code
             }
         }
-        #expect(codes["TROUBLED/DICOM/IM000003"] == "truncated")
+        // The truncated file keeps what came before the cut, and says where it was cut.
+        let truncated = entries.first { ($0["path"] as? String)?.hasSuffix("TROUBLED/DICOM/IM000003") == true }
+        let issues = truncated?["readIssues"] as? [[String: Any]]
+        #expect(issues?.first?["kind"] as? String == "truncated")
+        #expect(truncated?["PatientID"] as? String == "TR-404")
         #expect(codes["TROUBLED/AUTORUN.INF"] == "not-dicom")
         #expect(codes["TROUBLED/REPORT.PDF"] == "not-dicom")
         #expect(codes["TROUBLED/DICOM/LINKED"] == "symlink-not-followed")
         #expect(codes["TROUBLED/DICOMDIR → DICOM\\IM000004"] == "dicomdir-missing-file")
         #expect(codes["TROUBLED/DICOMDIR → ..\\CSPINE_CT\\IMAGES\\SCOUT"] == "path-escape")
-        #expect(entries.filter { $0["SOPInstanceUID"] != nil }.count == 3)
+        #expect(entries.filter { $0["SOPInstanceUID"] != nil }.count == 4)
     }
 
     @Test("DCMTK's complaints about broken files go through the log, not raw to stderr")

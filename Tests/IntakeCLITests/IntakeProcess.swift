@@ -42,6 +42,22 @@ struct IntakeProcess {
             standardError: String(decoding: errorData, as: UTF8.self))
     }
 
+    /// Runs `intake` to its end under a wrapper whose only child it is, and returns its own peak
+    /// resident memory in kilobytes (getrusage of the wrapper's children: `intake` alone).
+    static func runMeasuringPeakMemory(_ arguments: [String]) throws -> (outcome: Outcome, peakKilobytes: Int) {
+        let wrapper = """
+            import resource, subprocess, sys
+            status = subprocess.run(sys.argv[1:]).returncode
+            sys.stderr.write("peak-rss-kb %d\\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+            sys.exit(status)
+            """
+        var outcome = try run(["python3", "-c", wrapper, executable.path] + arguments, executable: "/usr/bin/env")
+        let lines = outcome.standardError.split(separator: "\n", omittingEmptySubsequences: false)
+        let last = lines.last { $0.hasPrefix("peak-rss-kb ") } ?? ""
+        outcome.standardError = outcome.standardError.replacingOccurrences(of: last + "\n", with: "")
+        return (outcome, Int(last.dropFirst("peak-rss-kb ".count)) ?? 0)
+    }
+
     /// Starts `intake` in the background with its output discarded, for tests that kill it, signal
     /// it or race it against another.
     static func start(_ arguments: [String]) throws -> Process {

@@ -15,7 +15,7 @@ struct PrivacyTests {
         }
     }
 
-    @Test("Under umask 000, catalog, store and quarantine are owner-only; default logs carry no patient data")
+    @Test("Under umask 000, catalog, store and quarantine are owner-only; debug logs carry no patient data")
     func ownerOnlyAndQuietLogs() throws {
         let home = IngestQueryCommandTests.Home()
         defer { home.remove() }
@@ -23,7 +23,8 @@ struct PrivacyTests {
         let ingest = try IntakeProcess.run(
             [
                 "-c",
-                "umask 000 && \"$0\" ingest --home \"$1\" \"$2\" \"$3\"; \"$0\" ingest --home \"$1\" --max-files 1 \"$4\"",
+                "umask 000 && \"$0\" ingest --log-level debug --home \"$1\" \"$2\" \"$3\";"
+                    + " \"$0\" ingest --log-level debug --home \"$1\" --max-files 1 \"$4\"",
                 IntakeProcess.executable.path, home.path, IntakeProcess.sampleStudies + "/TWO_PATIENTS",
                 IntakeProcess.sampleStudies + "/TROUBLED", IntakeProcess.sampleStudies + "/CHARSETS",
             ], executable: "/bin/sh")
@@ -31,7 +32,8 @@ struct PrivacyTests {
         try expectOwnerOnly(home.path)
         #expect(try !FileManager.default.contentsOfDirectory(atPath: home.path + "/quarantine").isEmpty)
         #expect(try !FileManager.default.contentsOfDirectory(atPath: home.path + "/store").isEmpty)
-        // The default log level: the log is stderr; the receipt on stdout may name the disc's files.
+        // The most talkative log level: the log is stderr; the receipt on stdout may name the disc's files.
+        #expect(ingest.standardError.contains("submission"), "the log says something at debug level")
         for secret in ["MÜLLER", "MULLER", "JÜRGEN", "POE^EDGAR", "YAMADA", "山田", "19490119", "19510707", "19580101"] {
             #expect(!ingest.standardError.uppercased().contains(secret), "\(secret) in the log")
         }

@@ -51,7 +51,7 @@ struct ValidateCommandTests {
         #expect(
             codes == [
                 "truncated", "dicomdir-missing-file", "path-escape", "symlink-skipped", "dicomdir-unlisted-file",
-                "duplicate-conflict", "series-count-mismatch", "review-readiness", "not-dicom",
+                "duplicate-conflict", "series-count-mismatch", "review-readiness", "not-dicom", "missing-attribute",
             ])
     }
 

@@ -69,7 +69,7 @@ struct IngesterTests {
         #expect(
             codes == [
                 "truncated", "dicomdir-missing-file", "path-escape", "symlink-skipped", "dicomdir-unlisted-file",
-                "duplicate-conflict", "series-count-mismatch", "review-readiness", "not-dicom",
+                "duplicate-conflict", "series-count-mismatch", "review-readiness", "not-dicom", "missing-attribute",
             ])
         #expect(receipt.hasErrors)
         #expect(receipt.attachments == ["README.TXT", "REPORT.PDF"])

@@ -63,6 +63,23 @@ struct SpinalLevelMentionsTests {
         Phrase(text: "ACDF C5/6 C6/7 in 2019", levels: "C5-C6 C6-C7", regions: "cervical"),
         Phrase(text: "SE2 IM13", levels: "", regions: ""),
         Phrase(text: "PROTOCOL C2 3MM", levels: "C2", regions: "cervical"),
+        // As patients and referrers type them: run into the next word, joined by a sign, a word
+        // after "between", a chain, a hyphen after the letter, a tilde range.
+        Phrase(text: "OPLL C5-6OPLL seen", levels: "C5-C6", regions: "cervical"),
+        Phrase(text: "stenosis at C4-C5level", levels: "C4-C5", regions: "cervical"),
+        Phrase(text: "OPLL between C3 & C4", levels: "C3-C4", regions: "cervical"),
+        Phrase(text: "OPLL between C3+C4, extended to C2", levels: "C2 C3-C4", regions: "cervical"),
+        Phrase(text: "herniation between the C5 and C6", levels: "C5-C6", regions: "cervical"),
+        Phrase(text: "narrowing between levels C6 and the C7", levels: "C6-C7", regions: "cervical"),
+        Phrase(text: "bulging between vertebrae L4 and L5", levels: "L4-L5", regions: "lumbar"),
+        Phrase(text: "between C3 and 4", levels: "C3-C4", regions: "cervical"),
+        Phrase(text: "C3-4-5 stenosis", levels: "C3-C4 C4-C5", regions: "cervical"),
+        Phrase(text: "C5/C6/C7", levels: "C5-C6 C6-C7", regions: "cervical"),
+        Phrase(text: "OPLL C-3/4", levels: "C3-C4", regions: "cervical"),
+        Phrase(text: "OPLL C3~C5", levels: "C3-C4 C4-C5", regions: "cervical"),
+        Phrase(text: "C4~5 後縦靱帯骨化", levels: "C4-C5", regions: "cervical"),
+        Phrase(text: "SAG T2 3D", levels: "", regions: ""),
+        Phrase(text: "T1W 3D VIBE", levels: "", regions: ""),
         Phrase(text: "", levels: "", regions: ""),
     ]
 
