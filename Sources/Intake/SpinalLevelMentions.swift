@@ -22,8 +22,24 @@ public struct SpinalLevelMentions: Hashable, Sendable {
     public init(text: String) {
         let upper = Self.normalised(text)
         var found = Set<SpinalLevel>()
+        // The region letter of the level just before, for a disc named by numbers alone after it.
+        var previous: (letter: Substring, end: String.Index)?
         for match in upper.matches(of: Self.levelPattern) {
-            found.formUnion(Self.levels(in: match.output))
+            let output = match.output
+            if let from = output.bareFromNumber, let to = output.bareToNumber {
+                // `C4-5 and 5-6`: the second disc takes the letter of the first, right before it.
+                if let (letter, end) = previous, upper[end..<match.range.lowerBound].allSatisfy(\.isWhitespace),
+                    let top = Int(from), let bottom = Int(to), bottom == top + 1,
+                    let disc = SpinalLevel(discBetween: "\(letter)\(top)", and: "\(letter)\(bottom)")
+                {
+                    found.insert(disc)
+                    previous = (letter, match.range.upperBound)
+                }
+                continue
+            }
+            found.formUnion(Self.levels(in: output))
+            let letter = output.toLetter ?? output.andLetter ?? output.fromLetter ?? output.betweenLetter ?? output.loneLetter
+            previous = letter.map { ($0, match.range.upperBound) }
         }
         var regions = Set(found.map(\.region))
         for (words, region) in Self.regionWords where words.contains(where: { Self.containsWord($0, in: upper) }) {
@@ -62,13 +78,16 @@ public struct SpinalLevelMentions: Hashable, Sendable {
     /// an optional hyphen (`C-5`) and one or two digits; separators are `-`, `/`, `~` (as Japanese and
     /// Chinese notes write ranges), `TO`, `THROUGH`, `THRU`. No digit may follow, nor a single
     /// letter (`T2-3D` is a sequence name); a longer word may (`C5-6OPLL`, as patients type it).
+    /// `AND 5-6` right after a level is the next disc of the same region (`C4-5 and 5-6`), unless a
+    /// unit follows (`2-3 mm`).
     nonisolated(unsafe) private static let levelPattern =
-        #/\b(?:BETWEEN\s*(?:[A-Z]+\s+){0,3}?(?<betweenLetter>[CTLS])-?\s?(?<betweenNumber>\d{1,2})\s*(?:\bAND\b|&|\+|,|/|-|~|\bTO\b)\s*(?:THE\s+)?(?<andLetter>[CTLS])?-?\s?(?<andNumber>\d{1,2})|(?<fromLetter>[CTLS])-?\s?(?<fromNumber>\d{1,2})(?:\s*(?:-|/|~|\bTO\b|\bTHROUGH\b|\bTHRU\b)\s*|(?=[CTLS]\d))(?<toLetter>[CTLS])?\s?(?<toNumber>\d{1,2})(?:\s*[-/~]\s*(?<thirdLetter>[CTLS])?\s?(?<thirdNumber>\d{1,2})(?![0-9]))?|(?<loneLetter>[CTLS])-?\s?(?<loneNumber>\d{1,2}))(?![0-9])(?![A-Z](?![A-Z]))/#
+        #/\b(?:BETWEEN\s*(?:[A-Z]+\s+){0,3}?(?<betweenLetter>[CTLS])-?\s?(?<betweenNumber>\d{1,2})\s*(?:\bAND\b|&|\+|,|/|-|~|\bTO\b)\s*(?:THE\s+)?(?<andLetter>[CTLS])?-?\s?(?<andNumber>\d{1,2})|(?<fromLetter>[CTLS])-?\s?(?<fromNumber>\d{1,2})(?:\s*(?:-|/|~|\b(?:DOWN\s+)?TO\b|\bTHROUGH\b|\bTHRU\b)\s*|(?=[CTLS]\d))(?<toLetter>[CTLS])?\s?(?<toNumber>\d{1,2})(?:\s*[-/~]\s*(?<thirdLetter>[CTLS])?\s?(?<thirdNumber>\d{1,2})(?![0-9]))?|(?<loneLetter>[CTLS])-?\s?(?<loneNumber>\d{1,2})|(?:\bAND\b|&|,)\s*(?<bareFromNumber>\d{1,2})\s*[-/~]\s*(?<bareToNumber>\d{1,2})(?!\s*(?:MM|CM|%|°|X\b|TIMES|HOUR|DAY|WEEK|MONTH|YEAR)))(?![0-9])(?![A-Z](?![A-Z]))/#
 
     private typealias LevelMatch = (
         Substring, betweenLetter: Substring?, betweenNumber: Substring?, andLetter: Substring?, andNumber: Substring?,
         fromLetter: Substring?, fromNumber: Substring?, toLetter: Substring?, toNumber: Substring?,
-        thirdLetter: Substring?, thirdNumber: Substring?, loneLetter: Substring?, loneNumber: Substring?
+        thirdLetter: Substring?, thirdNumber: Substring?, loneLetter: Substring?, loneNumber: Substring?,
+        bareFromNumber: Substring?, bareToNumber: Substring?
     )
 
     private static func levels(in output: LevelMatch) -> [SpinalLevel] {

@@ -79,6 +79,10 @@ struct SpinalLevelMentionsTests {
         Phrase(text: "OPLL C3~C5", levels: "C3-C4 C4-C5", regions: "cervical"),
         Phrase(text: "C4~5 後縦靱帯骨化", levels: "C4-C5", regions: "cervical"),
         Phrase(text: "SAG T2 3D", levels: "", regions: ""),
+        Phrase(text: "ACDF C4-5 and 5-6", levels: "C4-C5 C5-C6", regions: "cervical"),
+        Phrase(text: "C4/5, 5/6 and 6/7 stenosis", levels: "C4-C5 C5-C6 C6-C7", regions: "cervical"),
+        Phrase(text: "C5-6, 2-3 mm protrusion", levels: "C5-C6", regions: "cervical"),
+        Phrase(text: "stenosis from C3 down to C5", levels: "C3-C4 C4-C5", regions: "cervical"),
         Phrase(text: "T1W 3D VIBE", levels: "", regions: ""),
         Phrase(text: "", levels: "", regions: ""),
     ]
