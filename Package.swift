@@ -25,10 +25,13 @@ let package = Package(
                 .linkedLibrary("ofstd"),
             ]
         ),
+        // libarchive (Debian's libarchive-dev): archive drops, read by content.
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .target(
             name: "DICOM",
             dependencies: [
                 "CDCMTK",
+                "CArchive",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -8,8 +8,18 @@
 
 namespace cdcmtk {
 
-FilePrefix::~FilePrefix() {
+DescriptorSource::~DescriptorSource() {
     if (fd_ >= 0) ::close(fd_);
+}
+
+ssize_t DescriptorSource::read(unsigned char *buffer, size_t length, uint64_t offset) {
+    return ::pread(fd_, buffer, length, static_cast<off_t>(offset));
+}
+
+ssize_t CallbackSource::read(unsigned char *buffer, size_t length, uint64_t) {
+    const long got = callback_(context_, buffer, length);
+    if (got < 0) errno = EIO;
+    return got;
 }
 
 bool FilePrefix::ensure(uint64_t end) {
@@ -28,7 +38,7 @@ bool FilePrefix::ensure(uint64_t end) {
     bytes_.resize(target);
     uint64_t filled = start;
     while (filled < target) {
-        const ssize_t got = ::pread(fd_, bytes_.data() + filled, target - filled, static_cast<off_t>(filled));
+        const ssize_t got = source_->read(bytes_.data() + filled, target - filled, filled);
         if (got > 0) {
             filled += static_cast<uint64_t>(got);
             continue;

@@ -4,9 +4,13 @@
 #ifndef CDCMTK_FILE_PREFIX_H
 #define CDCMTK_FILE_PREFIX_H
 
+#include "cdcmtk.h"
+
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcerror.h>
 #include <dcmtk/dcmdata/dcistrma.h>
+
+#include <sys/types.h>
 
 #include <cstdint>
 #include <memory>
@@ -14,14 +18,45 @@
 
 namespace cdcmtk {
 
+// Where a FilePrefix's bytes come from. They are always asked for in order, each once: `offset` is
+// where the previous read ended.
+class ByteSource {
+public:
+    virtual ~ByteSource() = default;
+    // Up to `length` bytes into `buffer`; 0 at the end, -1 with errno set on a read error.
+    virtual ssize_t read(unsigned char *buffer, size_t length, uint64_t offset) = 0;
+};
+
+// A file's descriptor, owned and closed.
+class DescriptorSource final : public ByteSource {
+public:
+    explicit DescriptorSource(int fd) : fd_(fd) {}
+    ~DescriptorSource() override;
+    ssize_t read(unsigned char *buffer, size_t length, uint64_t offset) override;
+
+private:
+    int fd_;
+};
+
+// The caller's callback (an archive entry's bytes, decompressed as they are asked for).
+class CallbackSource final : public ByteSource {
+public:
+    CallbackSource(cdcmtk_read_callback callback, void *context) : callback_(callback), context_(context) {}
+    ssize_t read(unsigned char *buffer, size_t length, uint64_t) override;
+
+private:
+    cdcmtk_read_callback callback_;
+    void *context_;
+};
+
 // The bytes of one file read so far, always a prefix [0, loaded) of it: DCMTK parses from memory,
 // each byte is read from the descriptor once, and the prefix up to where the parse stopped is what
 // the caller digests. Reading past `limit` bytes is refused (a header that large is a finding, and
 // an element that claims 4 GB never makes us read or allocate 4 GB).
 class FilePrefix {
 public:
-    FilePrefix(int fd, uint64_t size, uint64_t limit) : fd_(fd), size_(size), limit_(limit) {}
-    ~FilePrefix();
+    FilePrefix(std::unique_ptr<ByteSource> source, uint64_t size, uint64_t limit)
+        : source_(std::move(source)), size_(size), limit_(limit) {}
     FilePrefix(const FilePrefix &) = delete;
     FilePrefix &operator=(const FilePrefix &) = delete;
 
@@ -58,7 +93,7 @@ private:
     size_t countedUntil_ = 0;
     uint64_t itemBudget_ = UINT64_MAX;
     std::string refusal_;
-    int fd_;
+    std::unique_ptr<ByteSource> source_;
     uint64_t size_;
     uint64_t limit_;
     std::vector<unsigned char> bytes_;

@@ -43,6 +43,27 @@ bool looks_like_raw_dataset(const unsigned char *bytes, size_t length) {
     return false;
 }
 
+// Sniffs the first bytes of `prefix` and parses it: the part of opening common to files and streams.
+cdcmtk_file *open_prefix(std::shared_ptr<cdcmtk::FilePrefix> prefix, cdcmtk_tag stop_before,
+                         cdcmtk_read_limits limits, cdcmtk_error **error_out) {
+    prefix->ensure(132);
+    if (!prefix->status().good()) {
+        cdcmtk::set_error(error_out, CDCMTK_ERROR_UNREADABLE, prefix->status().text());
+        return nullptr;
+    }
+    const bool has_preamble = prefix->loaded() >= 132 && std::memcmp(prefix->data() + 128, "DICM", 4) == 0;
+    if (!has_preamble && !looks_like_raw_dataset(prefix->data(), static_cast<size_t>(prefix->loaded()))) {
+        cdcmtk::set_error(error_out, CDCMTK_ERROR_NOT_DICOM,
+                          "no DICM prefix after a preamble and no DICOM element at the start");
+        return nullptr;
+    }
+    auto file = std::make_unique<cdcmtk_file>();
+    file->has_preamble = has_preamble;
+    file->prefix = std::move(prefix);
+    if (!cdcmtk::parse(*file, stop_before, limits, error_out)) return nullptr;
+    return file.release();
+}
+
 }  // namespace
 
 extern "C" {
@@ -105,24 +126,22 @@ cdcmtk_file *cdcmtk_file_open(int root, const char *path, cdcmtk_tag stop_before
             cdcmtk::set_error(error_out, CDCMTK_ERROR_NOT_REGULAR_FILE, "is not a regular file");
             return nullptr;
         }
-        auto prefix =
-            std::make_shared<cdcmtk::FilePrefix>(fd, static_cast<uint64_t>(status.st_size), limits.max_bytes);
-        prefix->ensure(132);
-        if (!prefix->status().good()) {
-            cdcmtk::set_error(error_out, CDCMTK_ERROR_UNREADABLE, prefix->status().text());
-            return nullptr;
-        }
-        const bool has_preamble = prefix->loaded() >= 132 && std::memcmp(prefix->data() + 128, "DICM", 4) == 0;
-        if (!has_preamble && !looks_like_raw_dataset(prefix->data(), static_cast<size_t>(prefix->loaded()))) {
-            cdcmtk::set_error(error_out, CDCMTK_ERROR_NOT_DICOM,
-                              "no DICM prefix after a preamble and no DICOM element at the start");
-            return nullptr;
-        }
-        auto file = std::make_unique<cdcmtk_file>();
-        file->has_preamble = has_preamble;
-        file->prefix = std::move(prefix);
-        if (!cdcmtk::parse(*file, stop_before, limits, error_out)) return nullptr;
-        return file.release();
+        return open_prefix(std::make_shared<cdcmtk::FilePrefix>(std::make_unique<cdcmtk::DescriptorSource>(fd),
+                                                                static_cast<uint64_t>(status.st_size),
+                                                                limits.max_bytes),
+                           stop_before, limits, error_out);
+    } catch (...) {
+        cdcmtk::set_error_from_exception(error_out, "parsing");
+    }
+    return nullptr;
+}
+
+cdcmtk_file *cdcmtk_file_open_stream(cdcmtk_read_callback read, void *context, uint64_t size, cdcmtk_tag stop_before,
+                                     cdcmtk_read_limits limits, cdcmtk_error **error_out) {
+    try {
+        return open_prefix(std::make_shared<cdcmtk::FilePrefix>(
+                               std::make_unique<cdcmtk::CallbackSource>(read, context), size, limits.max_bytes),
+                           stop_before, limits, error_out);
     } catch (...) {
         cdcmtk::set_error_from_exception(error_out, "parsing");
     }

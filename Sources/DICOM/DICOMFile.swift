@@ -7,6 +7,8 @@ internal import CDCMTK
 final class DICOMFile {
     private let handle: OpaquePointer
     let path: String
+    /// The source of a streamed file's bytes, kept alive while DCMTK may still ask for more.
+    private let source: ByteStream?
 
     /// Opens `path` and parses it up to the first top-level element at or after `stopBefore`. In a
     /// `folder`, `path` is relative to it and nothing outside it is opened, through no symbolic link.
@@ -22,6 +24,31 @@ final class DICOMFile {
         }
         self.handle = handle
         self.path = fullPath
+        source = nil
+    }
+
+    /// Parses bytes that are not a file of their own (an archive entry), read from `stream` in order
+    /// and only as far as the parse goes. `size` is the size its container gives (nil when it gives
+    /// none); `label` names it in errors.
+    init(stream: ByteStream, size: Int64?, label: String, stopBefore: DICOMTag, limits: DICOMReader.Limits)
+        throws(DICOMReadError)
+    {
+        try DCMTKRuntime.readiness.get()
+        var error: OpaquePointer?
+        let context = Unmanaged.passUnretained(stream).toOpaque()
+        let total = size.map { UInt64(max(0, $0)) } ?? UInt64.max
+        guard
+            let handle = cdcmtk_file_open_stream(
+                { context, buffer, length in
+                    let stream = Unmanaged<ByteStream>.fromOpaque(context!).takeUnretainedValue()
+                    return stream.read(UnsafeMutableRawBufferPointer(start: buffer, count: length))
+                }, context, total, stopBefore.native, limits.native, &error)
+        else {
+            throw DICOMReadError(consuming: error, path: label)
+        }
+        self.handle = handle
+        self.path = label
+        source = stream
     }
 
     /// Parses again from the bytes already read, up to `stopBefore`; earlier items become invalid.

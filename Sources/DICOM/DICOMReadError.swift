@@ -17,6 +17,12 @@ public struct DICOMReadError: Error, Sendable, Hashable, CustomStringConvertible
         case listedButMissing = "dicomdir-missing-file"
         case internalError = "internal-error"
         case limitExceeded = "limit-exceeded"
+        /// An archive entry that is encrypted.
+        case encryptedEntry = "encrypted-entry"
+        /// An archive that cannot be read past a point, or a part of a split one.
+        case archiveDamaged = "archive-damaged"
+        /// A second archive entry of a name already taken.
+        case duplicateEntry = "duplicate-entry"
     }
 
     public let code: Code
@@ -51,6 +57,9 @@ public struct DICOMReadError: Error, Sendable, Hashable, CustomStringConvertible
         case .listedButMissing: summary = "listed in the DICOMDIR but not on the disc"
         case .internalError: summary = "internal error in the DICOM reader"
         case .limitExceeded: summary = "beyond a configured reading limit"
+        case .encryptedEntry: summary = "encrypted archive entry"
+        case .archiveDamaged: summary = "damaged archive"
+        case .duplicateEntry: summary = "duplicate archive entry"
         }
         return detail.isEmpty ? summary : "\(summary): \(detail)"
     }

@@ -13,15 +13,23 @@ public struct DICOMReader: Sendable {
         public var maxDirectoryRecords: Int
         /// Files and links in one submission (a drop).
         public var maxFilesPerSubmission: Int
+        /// Bytes the entries of one archive drop may unpack to together.
+        public var maxUnpackedBytes: Int64
 
         public init(
             maxHeaderBytes: Int64 = 32 << 20, maxSequenceDepth: Int = 32, maxDirectoryRecords: Int = 200_000,
-            maxFilesPerSubmission: Int = 100_000
+            maxFilesPerSubmission: Int = 100_000, maxUnpackedBytes: Int64 = 64 << 30
         ) {
             self.maxHeaderBytes = maxHeaderBytes
             self.maxSequenceDepth = maxSequenceDepth
             self.maxDirectoryRecords = maxDirectoryRecords
             self.maxFilesPerSubmission = maxFilesPerSubmission
+            self.maxUnpackedBytes = maxUnpackedBytes
+        }
+
+        /// The limits of reading an archive drop.
+        public var archive: ArchiveDrop.Limits {
+            ArchiveDrop.Limits(maxFiles: maxFilesPerSubmission, maxUnpackedBytes: maxUnpackedBytes)
         }
 
         var native: cdcmtk_read_limits {
@@ -64,7 +72,22 @@ public struct DICOMReader: Sendable {
     public func readFile(at path: String, in folder: Folder? = nil) throws(DICOMReadError) -> (
         header: DICOMHeader, directory: DICOMDirectory?
     ) {
-        let file = try DICOMFile(path: path, in: folder, stopBefore: .afterSingleFrameAttributes, limits: limits)
+        try read(DICOMFile(path: path, in: folder, stopBefore: .afterSingleFrameAttributes, limits: limits))
+    }
+
+    /// Reads bytes that are not a file of their own (an archive entry) as `readFile` reads a file,
+    /// from `stream`, which must keep handing over the entry's bytes until this returns. `size` is the
+    /// entry's size as its container says (nil when unknown); `label` names it in errors.
+    public func readFile(stream: ByteStream, size: Int64?, label: String) throws(DICOMReadError) -> (
+        header: DICOMHeader, directory: DICOMDirectory?
+    ) {
+        try read(
+            DICOMFile(stream: stream, size: size, label: label, stopBefore: .afterSingleFrameAttributes, limits: limits))
+    }
+
+    /// The header of a file parsed up to its single-frame stop, parsed further when its class needs
+    /// it, and a DICOMDIR's record tree.
+    private func read(_ file: DICOMFile) throws(DICOMReadError) -> (header: DICOMHeader, directory: DICOMDirectory?) {
         let sopClass = String(
             decoding: file.dataset.stringBytes(.sopClassUID) ?? file.meta.stringBytes(.mediaStorageSOPClassUID) ?? [],
             as: UTF8.self

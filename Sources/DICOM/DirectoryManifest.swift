@@ -7,7 +7,7 @@ public struct DirectoryManifest: Sendable {
         public var record: DirectoryRecord
         /// As written, components joined by backslashes.
         public var written: String
-        public var resolution: MediaScan.Resolution
+        public var resolution: DropListing.Resolution
         /// The directory file the record stands in.
         public var directoryFile: String
     }
@@ -32,7 +32,7 @@ public struct DirectoryManifest: Sendable {
     }
 }
 
-extension MediaScan {
+extension DropListing {
     /// Lower-level directory files followed below one DICOMDIR at most: deeper is a loop or a hostile disc.
     static let maximumDirectoryFileDepth = 8
 

@@ -25,12 +25,49 @@ public struct MediaInspector: Sendable {
             var status = stat()
             if lstat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR {
                 entries += await inspectFolder(path)
+            } else if let archive = inspectArchive(path) {
+                entries += archive
             } else {
                 let result = Result { () throws(DICOMReadError) in try reader.readHeader(at: path) }
                 entries.append(InspectionEntry(path: path, outcome: result))
             }
         }
         return entries
+    }
+
+    /// Every entry of the archive at `path`, its header read from its bytes as they are unpacked;
+    /// links, special files, escapes, encrypted entries and damage as errors. Nil when `path` is not
+    /// an archive.
+    private func inspectArchive(_ path: String) -> [InspectionEntry]? {
+        var entries: [InspectionEntry] = []
+        let outcome = ArchiveDrop.read(path: path, limits: reader.limits.archive) { member, stream in
+            let label = path + "/" + member.relativePath
+            let result = Result { () throws(DICOMReadError) in
+                try reader.readFile(stream: stream, size: member.size, label: label).header
+            }
+            entries.append(InspectionEntry(path: label, outcome: result))
+        }
+        guard let outcome else { return nil }
+        for entry in outcome.listing.entries where entry.kind != .regularFile {
+            let code: DICOMReadError.Code = entry.kind == .symbolicLink ? .symlinkNotFollowed : .notRegularFile
+            let shown = path + "/" + entry.relativePath
+            entries.append(InspectionEntry(path: shown, outcome: .failure(DICOMReadError(code: code, path: shown, detail: ""))))
+        }
+        for issue in outcome.issues {
+            let code: DICOMReadError.Code
+            switch issue.code {
+            case "path-escape": code = .pathEscapesMedia
+            case "limit-exceeded": code = .limitExceeded
+            case "encrypted-entry": code = .encryptedEntry
+            case "duplicate-entry": code = .duplicateEntry
+            case "archive-damaged", "split-archive": code = .archiveDamaged
+            default: continue
+            }
+            let shown = path + (issue.path.map { "/" + $0 } ?? "")
+            entries.append(
+                InspectionEntry(path: shown, outcome: .failure(DICOMReadError(code: code, path: shown, detail: issue.message))))
+        }
+        return entries.sorted { $0.path < $1.path }
     }
 
     private func inspectFolder(_ root: String) async -> [InspectionEntry] {
@@ -60,7 +97,7 @@ public struct MediaInspector: Sendable {
                 (try? result.get())?.fileMeta.mediaStorageSOPClassUID == DICOMReader.mediaStorageDirectoryClass
                     ? file : nil
             })
-        let manifests = scan.manifests { path in
+        let manifests = scan.listing.manifests { path in
             directoryFiles.contains(path) ? try? reader.readDirectory(at: path, in: scan.folder) : nil
         }
         for reference in manifests.flatMap(\.references) {

@@ -62,6 +62,19 @@ enum ContentHasher {
         throw IntakeError.unreadableDrop("\(source) kept changing while it was copied; not accepted")
     }
 
+    /// Copies the regular file at `path` (never through a symbolic link) to a new file
+    /// `destination` (0600), hashing what it reads. Not synced, as `copy(_:in:to:)`.
+    static func copy(fileAt path: String, to destination: String) throws(IntakeError) -> (hash: String, size: Int64) {
+        let input = try openForReading(path)
+        defer { close(input) }
+        let output = Glibc.open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard output >= 0 else {
+            throw IntakeError.environment("cannot create \(destination): \(String(cString: strerror(errno)))")
+        }
+        defer { close(output) }
+        return try stream(from: input, path: path, to: output, destination: destination)
+    }
+
     /// Writes every file of the file system that holds `folder` to disk (syncfs): one call for all
     /// the copies of a submission instead of an fsync per file, before the catalog records them.
     static func syncFileSystem(of folder: String) throws(IntakeError) {
@@ -132,7 +145,7 @@ enum ContentHasher {
         return (hasher.finalize().hexadecimal, size)
     }
 
-    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to output: Int32, path: String) throws(IntakeError) {
+    static func writeAll(_ bytes: UnsafeRawBufferPointer, to output: Int32, path: String) throws(IntakeError) {
         var offset = 0
         while offset < bytes.count {
             let written = write(output, bytes.baseAddress! + offset, bytes.count - offset)

@@ -11,6 +11,8 @@ public enum FileRole: String, Sendable, Hashable, CaseIterable {
     case image
     /// Traces of the copying system: `.DS_Store`, `._*`, `Thumbs.db`, `desktop.ini`.
     case clutter
+    /// An archive drop as it was received, kept beside its unpacked entries.
+    case archive
     case other
 
     /// The role of a file that is not DICOM, by its name.
@@ -24,7 +26,9 @@ public enum FileRole: String, Sendable, Hashable, CaseIterable {
         switch fileExtension {
         case "exe", "dll", "com", "bat", "cmd", "jar", "app", "dylib", "so", "msi", "ocx", "sys", "inf", "ini", "cab":
             return .viewer
-        case "pdf", "txt", "htm", "html", "xml", "doc", "docx", "rtf", "odt", "css", "js":
+        // An archive inside a drop is inventoried, never opened.
+        case "pdf", "txt", "htm", "html", "xml", "doc", "docx", "rtf", "odt", "css", "js", "zip", "iso", "tar", "gz",
+            "tgz", "7z", "rar":
             return .document
         case "jpg", "jpeg", "png", "bmp", "gif", "tif", "tiff":
             return .image

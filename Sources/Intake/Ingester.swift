@@ -73,40 +73,42 @@ public final class Ingester: Sendable {
         }
     }
 
-    /// Ingests the folder at `drop`. The folder itself is never changed.
+    /// Ingests the drop at `drop`, a folder or an archive. The drop itself is never changed; an
+    /// inbox claim (`takeOver`) is taken over.
     public func ingest(drop given: String, options: Options = Options()) async throws(IntakeError) -> Receipt {
-        let scan = try MediaScan.drop(at: given, maxEntries: reader.limits.maxFilesPerSubmission)
-        let drop = scan.root
+        let source = try DropSource.at(given, maxEntries: reader.limits.maxFilesPerSubmission)
+        let drop = source.path
         let id = options.submissionID ?? Self.makeSubmissionID()
         let started = Date()
         let staging = home.storePath + "/.staging-" + id
         // Held until the staging folder is renamed or removed: another process's recovery skips it.
         let stagingLock = try ExclusiveFileLock(path: staging + ".lock", wait: true)
         defer { stagingLock.release() }
-        let copying = !options.inPlace && !options.takeOver
-        // A drop with more files than the limit is quarantined unread: nothing is copied or parsed.
-        let overLimit = scan.exceedsEntryLimit ? SubmissionAssembly.fileLimitFinding(reader.limits) : nil
         var assembly = SubmissionAssembly(id: id, note: options.note, form: options.form, findings: options.findings)
-        let directories: [String: DICOMDirectory]
-        do {
-            let keeping: DropPass.Keeping
-            if copying {
-                try IntakeHome.makeOwnerOnlyFolder(staging)
-                keeping = .copy(into: try IntakeHome.openFolder(staging))
-            } else {
-                keeping = options.takeOver ? .hashInPlace : .readHeaderOnly
+        // A folder's files are copied into the staging folder unless they stay where they are; an
+        // archive's entries are always unpacked there, next to a copy of the archive.
+        let copying: Bool
+        let overLimit: SubmissionRecord.Finding?
+        do throws(IntakeError) {
+            switch source {
+            case .folder(let scan):
+                copying = !options.inPlace && !options.takeOver
+                overLimit = scan.exceedsEntryLimit ? SubmissionAssembly.fileLimitFinding(reader.limits) : nil
+                try await passOverFolder(scan, staging: staging, copying: copying, overLimit: overLimit != nil,
+                                         options: options, into: &assembly)
+            case .archive(let path):
+                guard !options.inPlace else {
+                    throw IntakeError.unreadableDrop(
+                        "\(path) is an archive: its entries are not files to catalog in place; ingest it without --in-place")
+                }
+                copying = true
+                overLimit = try await passOverArchive(path, staging: staging, options: options, into: &assembly)
             }
-            let pass = DropPass(scan: scan, reader: reader, keeping: keeping, jobs: options.maxConcurrentReads)
-            directories = try await pass.run(
-                overLimit != nil ? [] : scan.regularFiles.filter { !options.ignoredPaths.contains($0.relativePath) },
-                progress: options.progress
-            ) { assembly.add(file: $0.file, header: $0.header) }
             if copying { try ContentHasher.syncFileSystem(of: staging) }
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
             throw error
         }
-        if overLimit == nil { assembly.checkDirectories(of: scan, directories: directories) }
         var record = assembly.record(
             receivedAt: started, source: options.source ?? drop, priority: options.priority,
             quarantineReason: options.quarantineReason ?? overLimit)
@@ -139,6 +141,8 @@ public final class Ingester: Sendable {
                     throw IntakeError.environment(
                         "cannot move \(staging) to \(finalFolder): \(error.localizedDescription)")
                 }
+                // An archive claimed from the inbox is kept as its copy in the store.
+                if options.takeOver { unlink(drop) }
             } else {
                 try moveTakenOver(drop, to: finalFolder)
             }
@@ -152,6 +156,65 @@ public final class Ingester: Sendable {
                 "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",
             ])
         return receipt
+    }
+
+    /// The pass over a folder drop: each file copied into `staging`, hashed where it lies, or only
+    /// read (`DropPass`), its header added to `assembly`; then the DICOMDIR checks. Unread when the
+    /// folder is over the file limit.
+    private func passOverFolder(
+        _ scan: MediaScan, staging: String, copying: Bool, overLimit: Bool, options: Options,
+        into assembly: inout SubmissionAssembly
+    ) async throws(IntakeError) {
+        let keeping: DropPass.Keeping
+        if copying {
+            try IntakeHome.makeOwnerOnlyFolder(staging)
+            keeping = .copy(into: try IntakeHome.openFolder(staging))
+        } else {
+            keeping = options.takeOver ? .hashInPlace : .readHeaderOnly
+        }
+        let pass = DropPass(scan: scan, reader: reader, keeping: keeping, jobs: options.maxConcurrentReads)
+        var added = assembly
+        let directories = try await pass.run(
+            overLimit ? [] : scan.regularFiles.filter { !options.ignoredPaths.contains($0.relativePath) },
+            progress: options.progress
+        ) { added.add(file: $0.file, header: $0.header) }
+        if !overLimit { added.checkDirectories(of: scan.listing, directories: directories) }
+        assembly = added
+    }
+
+    /// The pass over an archive drop: its entries unpacked into `staging` with the archive's copy
+    /// (`ArchiveExtraction`), the headers read back from the unpacked files (`DropPass`), the
+    /// archive's own findings, then the DICOMDIR checks against the archive's listing. Returns the
+    /// finding that quarantines it when it holds more files than the limit.
+    private func passOverArchive(
+        _ path: String, staging: String, options: Options, into assembly: inout SubmissionAssembly
+    ) async throws(IntakeError) -> SubmissionRecord.Finding? {
+        try IntakeHome.makeOwnerOnlyFolder(staging)
+        let extraction = try ArchiveExtraction(limits: reader.limits.archive).extract(path, into: staging)
+        let unpacked: MediaScan
+        do throws(DICOMReadError) {
+            unpacked = try MediaScan(root: staging)
+        } catch {
+            throw IntakeError.environment(error.description)
+        }
+        let pass = DropPass(scan: unpacked, reader: reader, keeping: .readHeaderOnly, jobs: options.maxConcurrentReads)
+        var added = assembly
+        let overLimit = added.add(archiveIssues: extraction.outcome.issues)
+        let directories = try await pass.run(
+            unpacked.regularFiles.filter { $0.relativePath != extraction.original.relativePath },
+            progress: options.progress
+        ) { result in
+            var file = result.file
+            if let written = extraction.hashes[file.relativePath] {
+                file.contentHash = written.hash
+                file.size = written.size
+            }
+            added.add(file: file, header: result.header)
+        }
+        added.add(original: extraction.original)
+        added.checkDirectories(of: extraction.outcome.listing, directories: directories)
+        assembly = added
+        return overLimit
     }
 
     /// A file of the drop as kept: where it is below the content root, its size, and the SHA-256 of

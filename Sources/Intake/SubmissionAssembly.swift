@@ -281,6 +281,39 @@ struct SubmissionAssembly {
         return result
     }
 
+    /// An archive drop's own findings (path escapes, links, encrypted or duplicate entries, limits,
+    /// damage). Returns the one that quarantines it, when it held more files than the limit.
+    mutating func add(archiveIssues issues: [ArchiveDrop.Issue]) -> Finding? {
+        var overLimit: Finding?
+        for issue in issues {
+            let severity: Finding.Severity =
+                switch issue.severity {
+                case .error: .error
+                case .warning: .warning
+                case .info: .info
+                }
+            let finding = Finding(severity: severity, code: issue.code, message: issue.message, path: issue.path)
+            if issue.code == "limit-exceeded" && issue.path == nil {
+                overLimit = finding
+            } else {
+                findings.append(finding)
+            }
+        }
+        return overLimit
+    }
+
+    /// A finding about the drop as a whole.
+    mutating func add(finding: Finding) {
+        findings.append(finding)
+    }
+
+    /// The archive a drop came as, kept beside its entries.
+    mutating func add(original file: Ingester.StoredFile) {
+        files.append(
+            SubmissionRecord.File(
+                path: file.relativePath, size: file.size, contentHash: file.contentHash, role: FileRole.archive.rawValue))
+    }
+
     /// The finding of a drop with more files than `limits` allow.
     static func fileLimitFinding(_ limits: DICOMReader.Limits) -> Finding {
         Finding(
@@ -292,8 +325,8 @@ struct SubmissionAssembly {
     /// (`read`: every directory file read in the pass, by path), against the drop's files: missing
     /// files, references leaving the disc, DICOM files its folder holds but it does not list; and
     /// reports links, special files and undecodable names.
-    mutating func checkDirectories(of scan: MediaScan, directories read: [String: DICOMDirectory]) {
-        for entry in scan.entries {
+    mutating func checkDirectories(of listing: DropListing, directories read: [String: DICOMDirectory]) {
+        for entry in listing.entries {
             switch entry.kind {
             case .regularFile: continue
             case .symbolicLink:
@@ -321,7 +354,7 @@ struct SubmissionAssembly {
             }
         }
         var listed: Set<String> = []
-        let manifests = scan.manifests { read[$0] }
+        let manifests = listing.manifests { read[$0] }
         for manifest in manifests {
             listed.insert(manifest.path)
             listed.formUnion(manifest.lowerLevelFiles)

@@ -16,25 +16,57 @@ public struct Validator: Sendable {
         reader = DICOMReader(limits: limits)
     }
 
-    /// Checks the folder at `path` as one submission.
+    /// Checks the drop at `path`, a folder or an archive, as one submission.
     public func validate(
         path given: String, maxConcurrentReads: Int = DICOMReader.processorCount
     ) async throws(IntakeError) -> ValidationReport {
-        let scan = try MediaScan.drop(at: given, maxEntries: reader.limits.maxFilesPerSubmission)
-        let path = scan.root
-        let pass = DropPass(scan: scan, reader: reader, keeping: .readHeaderOnly, jobs: maxConcurrentReads)
-        // Unread: a folder past the file limit is refused as a whole.
-        var assembly = SubmissionAssembly(
-            id: "validate", note: nil,
-            findings: scan.exceedsEntryLimit ? [SubmissionAssembly.fileLimitFinding(reader.limits)] : [])
+        let source = try DropSource.at(given, maxEntries: reader.limits.maxFilesPerSubmission)
+        var assembly = SubmissionAssembly(id: "validate", note: nil)
         assembly.rules = rules
-        if !scan.exceedsEntryLimit {
-            let directories = try await pass.run(scan.regularFiles) { assembly.add(file: $0.file, header: $0.header) }
-            assembly.checkDirectories(of: scan, directories: directories)
+        switch source {
+        case .folder(let scan):
+            if scan.exceedsEntryLimit {
+                // Unread: a folder past the file limit is refused as a whole.
+                assembly = SubmissionAssembly(
+                    id: "validate", note: nil, findings: [SubmissionAssembly.fileLimitFinding(reader.limits)])
+                assembly.rules = rules
+            } else {
+                let pass = DropPass(scan: scan, reader: reader, keeping: .readHeaderOnly, jobs: maxConcurrentReads)
+                let directories = try await pass.run(scan.regularFiles) { assembly.add(file: $0.file, header: $0.header) }
+                assembly.checkDirectories(of: scan.listing, directories: directories)
+            }
+        case .archive(let path):
+            validateArchive(path, into: &assembly)
         }
-        let record = assembly.record(receivedAt: Date(), source: path, priority: .routine)
-        let receipt = assembly.receipt(record: record, catalogFindings: assembly.duplicateFindings(), storedAt: path)
-        return ValidationReport(path: path, receipt: receipt)
+        let record = assembly.record(receivedAt: Date(), source: source.path, priority: .routine)
+        let receipt = assembly.receipt(
+            record: record, catalogFindings: assembly.duplicateFindings(), storedAt: source.path)
+        return ValidationReport(path: source.path, receipt: receipt)
+    }
+
+    /// An archive read in one pass, nothing written: each entry's header parsed from its bytes as
+    /// they are unpacked (only as far as the header goes), then the DICOMDIR checks against the
+    /// archive's listing.
+    private func validateArchive(_ path: String, into assembly: inout SubmissionAssembly) {
+        var directories: [String: DICOMDirectory] = [:]
+        var added = assembly
+        let outcome = ArchiveDrop.read(path: path, limits: reader.limits.archive) { member, stream in
+            let result = Result { () throws(DICOMReadError) in
+                try reader.readFile(stream: stream, size: member.size, label: path + "/" + member.relativePath)
+            }
+            if case .success(let read) = result, let directory = read.directory {
+                directories[member.relativePath] = directory
+            }
+            let size = (try? result.get().header.fileSize) ?? member.size ?? 0
+            added.add(
+                file: Ingester.StoredFile(relativePath: member.relativePath, size: size, contentHash: nil),
+                header: result.map(\.header))
+        }
+        if let outcome {
+            if let overLimit = added.add(archiveIssues: outcome.issues) { added.add(finding: overLimit) }
+            added.checkDirectories(of: outcome.listing, directories: directories)
+        }
+        assembly = added
     }
 }
 

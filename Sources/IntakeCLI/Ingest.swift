@@ -5,10 +5,10 @@ import Intake
 import StudyCatalog
 
 extension IntakeCommand {
-    /// `intake ingest PATH…`: one submission per folder, into the catalog and the store.
+    /// `intake ingest PATH…`: one submission per folder or archive, into the catalog and the store.
     struct Ingest: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Take in disc folders: one submission each, cataloged and kept in the store.",
+            abstract: "Take in disc folders and archives: one submission each, cataloged and kept in the store.",
             discussion: """
                 Each PATH is copied into <home>/store/<submission-id>/ (never changed) or, with
                 --in-place, indexed where it is. Prints a receipt per submission. Exits 1 when a
@@ -39,14 +39,14 @@ extension IntakeCommand {
         @Option(help: "Headers read at once (default: the number of cores).")
         var jobs: Int = DICOMReader.processorCount
 
-        @Argument(help: "Disc folders, one submission each.")
+        @Argument(help: "Disc folders or archives (.zip, .iso, .tar, .tar.gz, .7z, by content), one submission each.")
         var paths: [String]
 
         func validate() throws {
             if note != nil && noteFile != nil { throw ValidationError("give --note or --note-file, not both") }
             if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
             for path in paths where !FileManager.default.fileExists(atPath: path) && !isSymbolicLink(path) {
-                throw ValidationError("no such folder: \(path)")
+                throw ValidationError("no such folder or archive: \(path)")
             }
         }
 

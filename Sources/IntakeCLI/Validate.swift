@@ -7,7 +7,7 @@ extension IntakeCommand {
     /// `intake validate PATH…`: the intake's rules as a batch check; reads only.
     struct Validate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check submission folders with the intake's rules, writing nothing anywhere.",
+            abstract: "Check submission folders and archives with the intake's rules, writing nothing anywhere.",
             discussion: "Exits 0 when no finding is an error, 1 when one is, 2 when a PATH cannot be read."
         )
 
@@ -24,7 +24,7 @@ extension IntakeCommand {
         }
         @Option(help: "Headers read at once (default: the number of cores).")
         var jobs: Int = DICOMReader.processorCount
-        @Argument(help: "Submission folders.") var paths: [String]
+        @Argument(help: "Submission folders or archives (.zip, .iso, .tar, .tar.gz, .7z).") var paths: [String]
 
         func validate() throws {
             if jobs < 1 { throw ValidationError("--jobs must be at least 1") }

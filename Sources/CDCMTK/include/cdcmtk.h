@@ -121,6 +121,18 @@ typedef enum cdcmtk_read_issue_kind {
 cdcmtk_file *_Nullable cdcmtk_file_open(int root, const char *_Nonnull path, cdcmtk_tag stop_before,
                                         cdcmtk_read_limits limits,
                                         cdcmtk_error *_Nullable *_Nullable error_out);
+/// Reads up to `length` bytes into `buffer`, continuing where the previous call stopped. Returns the
+/// number read, 0 at the end, or -1 on a read error.
+typedef long (*cdcmtk_read_callback)(void *_Nullable context, void *_Nonnull buffer, size_t length);
+
+/// As cdcmtk_file_open, for bytes that are not a file of their own (an entry of an archive): they
+/// are asked for in order from `read`, only as far as the parse goes, until the file is closed
+/// (a reparse may ask for more). `size` is the entry's size as its container says; `label` names it
+/// in errors. Sniffed, guarded and parsed exactly as a file is.
+cdcmtk_file *_Nullable cdcmtk_file_open_stream(cdcmtk_read_callback _Nonnull read, void *_Nullable context,
+                                               uint64_t size, cdcmtk_tag stop_before, cdcmtk_read_limits limits,
+                                               cdcmtk_error *_Nullable *_Nullable error_out);
+
 /// Parses the file again, from the bytes already read (reading more only if it goes further),
 /// up to `stop_before`. Items and strings borrowed from the earlier parse become invalid. On
 /// failure the earlier parse stays.
