@@ -7,6 +7,9 @@ import Synchronization
 
 /// The inbox protocol of DESIGN.md: each top-level folder is one drop; it is ready when it holds
 /// `READY`, or when two listings `settle` apart are identical and hold no file still being copied.
+/// A top-level archive (.zip, .iso, .tar, .tar.gz, .7z, by content) is a drop too: ready when
+/// `NAME.READY` stands beside it, or when its size and modification time held for `settle`. Any
+/// other top-level file is logged once and left alone.
 ///
 /// A ready drop is claimed by renaming it into `<inbox>/.processing/<submission-id>--<name>`: a
 /// rename is atomic, so of two watchers on one inbox exactly one gets it. It is then read where it
@@ -22,6 +25,8 @@ public final class Inbox: Sendable {
     let logger = Logger(label: "studyintake.inbox")
     /// Drop names seen waiting, so that each is logged as received once.
     private let seen = SeenNames()
+    /// Top-level files that are no drop, so that each is logged once.
+    private let leftAlone = SeenNames()
     /// Drops that could not be taken in, and when to try each again (a full disk or a busy catalog
     /// is not retried in a tight loop).
     private let backoff = RetryBackoff()
@@ -61,18 +66,49 @@ public final class Inbox: Sendable {
         String(SHA256.hash(data: Data(name.utf8)).hexadecimal.prefix(8))
     }
 
-    /// The drops now in the inbox (top-level folders, not hidden, not in-progress names).
+    /// The drops now in the inbox: top-level folders and archives, not hidden, not in-progress
+    /// names, not `NAME.READY` markers.
     public func dropNames() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         return names.filter { name in
             guard !name.hasPrefix("."), !Self.isInProgress(name) else { return false }
             var status = stat()
-            return lstat(path + "/" + name, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+            guard lstat(path + "/" + name, &status) == 0 else { return false }
+            switch status.st_mode & S_IFMT {
+            case S_IFDIR:
+                return true
+            case S_IFREG where name.hasSuffix("." + Self.readyMarker):
+                return false
+            case S_IFREG where ArchiveDrop.isArchive(path: path + "/" + name):
+                return true
+            default:
+                if leftAlone.insert(name) {
+                    logger.warning(
+                        "a top-level entry that is neither a folder nor an archive; left alone",
+                        metadata: ["entry": "\(Self.tag(name))"])
+                }
+                return false
+            }
         }.sorted()
     }
 
-    /// Lists one drop; nil when it vanished.
+    /// Whether the drop `name` is an archive file rather than a folder.
+    func isArchiveDrop(_ name: String) -> Bool {
+        var status = stat()
+        return lstat(path + "/" + name, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// Lists one drop; nil when it vanished. An archive lists as itself: its size and time.
     public func listing(of name: String) -> Listing? {
+        if isArchiveDrop(name) {
+            var status = stat()
+            guard lstat(path + "/" + name, &status) == 0 else { return nil }
+            let modified = Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9
+            return Listing(
+                files: [name: [Double(status.st_size), modified]],
+                hasReadyMarker: FileManager.default.fileExists(atPath: path + "/" + name + "." + Self.readyMarker),
+                hasFilesInProgress: false)
+        }
         guard let scan = try? MediaScan(root: path + "/" + name) else { return nil }
         var files: [String: [Double]] = [:]
         var inProgress = false
@@ -141,7 +177,8 @@ public final class Inbox: Sendable {
 
     /// The DICOMDIR references of a drop that name no file on it (as written, `\`-joined).
     func missingReferences(in name: String) -> [String] {
-        guard let scan = try? MediaScan(root: path + "/" + name) else { return [] }
+        // An archive arrives whole or not at all: its DICOMDIR is checked when it is read.
+        guard !isArchiveDrop(name), let scan = try? MediaScan(root: path + "/" + name) else { return [] }
         var missing: [String] = []
         for dicomdir in scan.dicomdirPaths {
             guard let directory = try? ingester.reader.readDirectory(at: dicomdir, in: scan.folder) else { continue }
@@ -161,14 +198,16 @@ public final class Inbox: Sendable {
         let claim = claimsPath + "/" + id + "--" + name
         let lock = try ExclusiveFileLock(path: claimsPath + "/" + id + ".lock", wait: true)
         defer { lock.release() }
+        let isArchive = isArchiveDrop(name)
         guard rename(path + "/" + name, claim) == 0 else { return nil }
         seen.remove(name)
+        if isArchive { unlink(path + "/" + name + "." + Self.readyMarker) }
         logger.info("ready and claimed", metadata: ["drop": "\(Self.tag(name))", "submission": "\(id)"])
         var claimed = options
         claimed.takeOver = true
         claimed.submissionID = id
         claimed.source = path + "/" + name
-        switch SubmissionForm.read(inDropAt: claim) {
+        switch isArchive ? .absent : SubmissionForm.read(inDropAt: claim) {
         case .form(let form):
             claimed.form = form
             claimed.note = form.note ?? options.note
