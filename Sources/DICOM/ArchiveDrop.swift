@@ -182,7 +182,7 @@ public struct ArchiveDrop: Sendable {
                     entries.append(listed)
                     continue
                 }
-                guard entries.filter({ $0.kind == .regularFile }).count < limits.maxFiles else {
+                guard files.count <= limits.maxFiles else {
                     exceedsFileLimit = true
                     issues.append(
                         Issue(
