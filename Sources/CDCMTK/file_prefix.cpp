@@ -2,6 +2,7 @@
 
 #include "file_prefix.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <unistd.h>
@@ -14,6 +15,13 @@ DescriptorSource::~DescriptorSource() {
 
 ssize_t DescriptorSource::read(unsigned char *buffer, size_t length, uint64_t offset) {
     return ::pread(fd_, buffer, length, static_cast<off_t>(offset));
+}
+
+ssize_t MemorySource::read(unsigned char *buffer, size_t length, uint64_t offset) {
+    if (offset >= bytes_.size()) return 0;
+    const size_t count = std::min<size_t>(length, bytes_.size() - static_cast<size_t>(offset));
+    std::memcpy(buffer, bytes_.data() + offset, count);
+    return static_cast<ssize_t>(count);
 }
 
 ssize_t CallbackSource::read(unsigned char *buffer, size_t length, uint64_t) {

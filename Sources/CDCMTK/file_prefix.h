@@ -38,6 +38,16 @@ private:
     int fd_;
 };
 
+// Bytes already in memory, owned.
+class MemorySource final : public ByteSource {
+public:
+    explicit MemorySource(std::vector<unsigned char> bytes) : bytes_(std::move(bytes)) {}
+    ssize_t read(unsigned char *buffer, size_t length, uint64_t offset) override;
+
+private:
+    std::vector<unsigned char> bytes_;
+};
+
 // The caller's callback (an archive entry's bytes, decompressed as they are asked for).
 class CallbackSource final : public ByteSource {
 public:

@@ -15,6 +15,9 @@ public struct DICOMReader: Sendable {
         public var maxFilesPerSubmission: Int
         /// Bytes the entries of one archive drop may unpack to together.
         public var maxUnpackedBytes: Int64
+        /// Whether DCMTK decodes the private groups too. By default they are stepped over by their
+        /// lengths (no attribute read here is private); true gives DCMTK every element, as a check.
+        public var decodesPrivateGroups = false
 
         public init(
             maxHeaderBytes: Int64 = 32 << 20, maxSequenceDepth: Int = 32, maxDirectoryRecords: Int = 200_000,
@@ -35,7 +38,8 @@ public struct DICOMReader: Sendable {
         var native: cdcmtk_read_limits {
             cdcmtk_read_limits(
                 max_bytes: UInt64(max(0, maxHeaderBytes)),
-                max_sequence_depth: UInt32(clamping: max(0, maxSequenceDepth)))
+                max_sequence_depth: UInt32(clamping: max(0, maxSequenceDepth)),
+                decode_private_groups: decodesPrivateGroups)
         }
     }
 

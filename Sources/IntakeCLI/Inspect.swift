@@ -16,6 +16,13 @@ extension IntakeCommand {
 
         @OptionGroup var logging: LoggingOptions
 
+        @Flag(
+            help: """
+                Give DCMTK every element to decode, private groups too (by default they are stepped \
+                over by their lengths): the same headers, as a check.
+                """)
+        var decodePrivateGroups = false
+
         @Option(help: "Output format: text or json.")
         var format: ReportFormat = .text
 
@@ -31,7 +38,9 @@ extension IntakeCommand {
         func run() async throws {
             logging.bootstrap()
             try DICOMReader.checkEnvironment()
-            let entries = await MediaInspector().inspect(paths: paths)
+            var limits = DICOMReader.Limits()
+            limits.decodesPrivateGroups = decodePrivateGroups
+            let entries = await MediaInspector(reader: DICOMReader(limits: limits)).inspect(paths: paths)
             switch format {
             case .json:
                 try printJSON(entries)

@@ -78,3 +78,37 @@ struct OddFileTests {
         #expect(!suspect.rawBytes.isEmpty)
     }
 }
+
+@Suite("Private groups stepped over: the same header as when DCMTK decodes every element")
+struct PrivateGroupTests {
+    static var files: [String] {
+        [SampleStudies.root, OddFiles.root].flatMap { root in
+            (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? [])
+                .map { root + "/" + $0 }
+                .filter { var isFolder: ObjCBool = false
+                    return FileManager.default.fileExists(atPath: $0, isDirectory: &isFolder) && !isFolder.boolValue
+                }
+        }.sorted()
+    }
+
+    @Test("Every sample and odd file: equal headers, equal header digests, equal errors")
+    func sameHeaders() {
+        var everything = DICOMReader.Limits()
+        everything.decodesPrivateGroups = true
+        var compared = 0
+        for path in Self.files {
+            let stepped = Result { () throws(DICOMReadError) in try DICOMReader().readHeader(at: path) }
+            let decoded = Result { () throws(DICOMReadError) in try DICOMReader(limits: everything).readHeader(at: path) }
+            switch (stepped, decoded) {
+            case (.success(let one), .success(let other)):
+                #expect(one == other, "\(path)")
+                compared += 1
+            case (.failure(let one), .failure(let other)):
+                #expect(one.code == other.code, "\(path)")
+            default:
+                Issue.record("one read succeeded and the other did not: \(path)")
+            }
+        }
+        #expect(compared > 140)
+    }
+}

@@ -87,6 +87,11 @@ typedef struct cdcmtk_read_limits {
     uint64_t max_bytes;
     /// Sequences nested deeper than this.
     uint32_t max_sequence_depth;
+    /// False: top-level elements of private groups (odd group numbers) are stepped over by their
+    /// lengths, found by walking element headers, and never handed to DCMTK to decode (every value
+    /// read is still decoded by DCMTK; bytes the walk cannot follow get the full parse). True:
+    /// DCMTK parses every element.
+    bool decode_private_groups;
 } cdcmtk_read_limits;
 
 /// Something that went wrong while reading a file whose header was still kept. The values are
