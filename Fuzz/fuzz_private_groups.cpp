@@ -1,0 +1,88 @@
+// libFuzzer target: one input read twice through the CDCMTK shim, with private groups stepped over
+// by the element walk (the default) and with DCMTK decoding every element; any difference in what
+// the Swift reader would see (an error's code, an attribute's bytes or numbers, a sequence's items,
+// the bytes the header digest covers) aborts.
+#include "fuzz_tags.h"
+
+#include <cstring>
+
+namespace {
+
+struct Reading {
+    cdcmtk_file *file = nullptr;
+    cdcmtk_error_code error = static_cast<cdcmtk_error_code>(0);
+
+    Reading(const std::string &path, bool decode_private_groups) {
+        cdcmtk_read_limits limits = fuzz::kLimits;
+        limits.decode_private_groups = decode_private_groups;
+        cdcmtk_error *failure = nullptr;
+        // As DICOMReader.readHeader: up to (0028,0012), then (for any class) up to Pixel Data.
+        file = cdcmtk_file_open(-1, path.c_str(), fuzz::kAfterSingleFrameAttributes, limits, &failure);
+        if (file != nullptr && !cdcmtk_file_reparse(file, fuzz::kPixelData, limits, &failure)) {
+            cdcmtk_file_close(file);
+            file = nullptr;
+        }
+        if (failure != nullptr) {
+            error = cdcmtk_error_get_code(failure);
+            cdcmtk_error_free(failure);
+        }
+    }
+    ~Reading() { cdcmtk_file_close(file); }
+};
+
+void require(bool same) {
+    if (!same) std::abort();
+}
+
+void compare(cdcmtk_item *one, cdcmtk_item *other, int depth) {
+    for (const cdcmtk_tag tag : fuzz::kAttributes) {
+        const char *oneBytes = nullptr, *otherBytes = nullptr;
+        size_t oneLength = 0, otherLength = 0;
+        const bool oneString = cdcmtk_item_get_string_bytes(one, tag, &oneBytes, &oneLength);
+        const bool otherString = cdcmtk_item_get_string_bytes(other, tag, &otherBytes, &otherLength);
+        require(oneString == otherString && oneLength == otherLength);
+        require(oneLength == 0 || std::memcmp(oneBytes, otherBytes, oneLength) == 0);
+        const unsigned long count = cdcmtk_item_value_count(one, tag);
+        require(count == cdcmtk_item_value_count(other, tag));
+        for (unsigned long index = 0; index < count && index < 16; ++index) {
+            double oneValue = 0, otherValue = 0;
+            const bool oneNumber = cdcmtk_item_get_number(one, tag, index, &oneValue);
+            require(oneNumber == cdcmtk_item_get_number(other, tag, index, &otherValue));
+            require(!oneNumber || oneValue == otherValue || (oneValue != oneValue && otherValue != otherValue));
+        }
+    }
+    if (depth == 0) return;
+    for (const cdcmtk_tag tag : fuzz::kSequences) {
+        const unsigned long count = cdcmtk_item_sequence_count(one, tag);
+        require(count == cdcmtk_item_sequence_count(other, tag));
+        for (unsigned long index = 0; index < count && index < 16; ++index) {
+            cdcmtk_item *oneItem = cdcmtk_item_sequence_item(one, tag, index);
+            cdcmtk_item *otherItem = cdcmtk_item_sequence_item(other, tag, index);
+            require((oneItem == nullptr) == (otherItem == nullptr));
+            if (oneItem != nullptr) compare(oneItem, otherItem, depth - 1);
+        }
+    }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    fuzz::initialize();
+    const std::string path = fuzz::write_input(data, size);
+    const Reading stepped(path, false);
+    const Reading decoded(path, true);
+    require((stepped.file == nullptr) == (decoded.file == nullptr));
+    if (stepped.file == nullptr) {
+        require(stepped.error == decoded.error);
+        return 0;
+    }
+    compare(cdcmtk_file_meta(stepped.file), cdcmtk_file_meta(decoded.file), 0);
+    compare(cdcmtk_file_dataset(stepped.file), cdcmtk_file_dataset(decoded.file), 3);
+    const unsigned char *oneBytes = nullptr, *otherBytes = nullptr;
+    size_t oneLength = 0, otherLength = 0;
+    cdcmtk_file_parsed_bytes(stepped.file, &oneBytes, &oneLength);
+    cdcmtk_file_parsed_bytes(decoded.file, &otherBytes, &otherLength);
+    require(oneLength == otherLength);
+    require(cdcmtk_file_issue_count(stepped.file) == cdcmtk_file_issue_count(decoded.file));
+    return 0;
+}
