@@ -30,8 +30,11 @@ struct Reading {
     ~Reading() { cdcmtk_file_close(file); }
 };
 
-void require(bool same) {
-    if (!same) std::abort();
+// Aborts (a finding for libFuzzer) when the two readings differ, saying where.
+void require(bool same, const char *what, cdcmtk_tag tag = {0, 0}) {
+    if (same) return;
+    std::fprintf(stderr, "fuzz_private_groups: %s differs at (%04X,%04X)\n", what, tag.group, tag.element);
+    std::abort();
 }
 
 void compare(cdcmtk_item *one, cdcmtk_item *other, int depth) {
@@ -40,25 +43,35 @@ void compare(cdcmtk_item *one, cdcmtk_item *other, int depth) {
         size_t oneLength = 0, otherLength = 0;
         const bool oneString = cdcmtk_item_get_string_bytes(one, tag, &oneBytes, &oneLength);
         const bool otherString = cdcmtk_item_get_string_bytes(other, tag, &otherBytes, &otherLength);
-        require(oneString == otherString && oneLength == otherLength);
-        require(oneLength == 0 || std::memcmp(oneBytes, otherBytes, oneLength) == 0);
+        require(oneString == otherString && oneLength == otherLength, "a string's presence or length", tag);
+        if (oneLength != 0 && std::memcmp(oneBytes, otherBytes, oneLength) != 0) {
+            for (size_t index = 0; index < oneLength; ++index) {
+                if (oneBytes[index] != otherBytes[index]) {
+                    std::fprintf(stderr, "fuzz_private_groups: byte %zu of %zu: stepped over %02X, decoded %02X\n", index,
+                                 oneLength, static_cast<unsigned char>(oneBytes[index]),
+                                 static_cast<unsigned char>(otherBytes[index]));
+                    break;
+                }
+            }
+            require(false, "a string's bytes", tag);
+        }
         const unsigned long count = cdcmtk_item_value_count(one, tag);
-        require(count == cdcmtk_item_value_count(other, tag));
+        require(count == cdcmtk_item_value_count(other, tag), "a value count", tag);
         for (unsigned long index = 0; index < count && index < 16; ++index) {
             double oneValue = 0, otherValue = 0;
             const bool oneNumber = cdcmtk_item_get_number(one, tag, index, &oneValue);
-            require(oneNumber == cdcmtk_item_get_number(other, tag, index, &otherValue));
-            require(!oneNumber || oneValue == otherValue || (oneValue != oneValue && otherValue != otherValue));
+            require(oneNumber == cdcmtk_item_get_number(other, tag, index, &otherValue), "a number's presence", tag);
+            require(!oneNumber || oneValue == otherValue || (oneValue != oneValue && otherValue != otherValue), "a number", tag);
         }
     }
     if (depth == 0) return;
     for (const cdcmtk_tag tag : fuzz::kSequences) {
         const unsigned long count = cdcmtk_item_sequence_count(one, tag);
-        require(count == cdcmtk_item_sequence_count(other, tag));
+        require(count == cdcmtk_item_sequence_count(other, tag), "a sequence's item count", tag);
         for (unsigned long index = 0; index < count && index < 16; ++index) {
             cdcmtk_item *oneItem = cdcmtk_item_sequence_item(one, tag, index);
             cdcmtk_item *otherItem = cdcmtk_item_sequence_item(other, tag, index);
-            require((oneItem == nullptr) == (otherItem == nullptr));
+            require((oneItem == nullptr) == (otherItem == nullptr), "a sequence item", tag);
             if (oneItem != nullptr) compare(oneItem, otherItem, depth - 1);
         }
     }
@@ -71,9 +84,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const std::string path = fuzz::write_input(data, size);
     const Reading stepped(path, false);
     const Reading decoded(path, true);
-    require((stepped.file == nullptr) == (decoded.file == nullptr));
+    require((stepped.file == nullptr) == (decoded.file == nullptr), "whether the file was read");
     if (stepped.file == nullptr) {
-        require(stepped.error == decoded.error);
+        require(stepped.error == decoded.error, "the error code");
         return 0;
     }
     compare(cdcmtk_file_meta(stepped.file), cdcmtk_file_meta(decoded.file), 0);
@@ -82,7 +95,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     size_t oneLength = 0, otherLength = 0;
     cdcmtk_file_parsed_bytes(stepped.file, &oneBytes, &oneLength);
     cdcmtk_file_parsed_bytes(decoded.file, &otherBytes, &otherLength);
-    require(oneLength == otherLength);
-    require(cdcmtk_file_issue_count(stepped.file) == cdcmtk_file_issue_count(decoded.file));
+    require(oneLength == otherLength, "the bytes the digest covers");
+    require(cdcmtk_file_issue_count(stepped.file) == cdcmtk_file_issue_count(decoded.file), "the read issues");
     return 0;
 }

@@ -60,9 +60,10 @@ bool ElementWalker::header(uint64_t offset, ElementHeader &out) const {
         out.valueLength = read16(bytes + 6);
         return true;
     }
+    // Reading further may move the bytes in memory: address them again.
     if (!prefix_.has(offset, 12)) return false;
     out.headerLength = 12;
-    out.valueLength = read32(bytes + 8);
+    out.valueLength = read32(prefix_.data() + offset + 8);
     return true;
 }
 

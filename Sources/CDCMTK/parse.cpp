@@ -191,6 +191,8 @@ bool select_standard_elements(FilePrefix &prefix, const DatasetLayout &layout, u
         if (element.group & 1) {
             selection.skippedPrivate = true;
         } else {
+            // Its bytes are copied for DCMTK: they must be in memory (the walk only read headers).
+            if (!prefix.has(offset, next - offset)) return false;
             selection.ranges.emplace_back(offset, next);
         }
         offset = next;
@@ -327,7 +329,11 @@ ParseOutcome parse_within_budget(cdcmtk_file &file, cdcmtk_tag stop_before, cdcm
     file.issues = std::move(parsed.issues);
     file.meta = file.wrap(file.format->getMetaInfo());
     file.dataset = file.wrap(file.format->getDataset());
-    file.parsed_until = parsed.position < prefix.loaded() ? parsed.position : prefix.loaded();
+    // The digest covers the bytes up to where the parse stood, whatever was read ahead (a parse that
+    // broke off past what was read, after a length claiming more than the file, reads the rest).
+    const uint64_t until = parsed.position < prefix.size() ? parsed.position : prefix.size();
+    prefix.has(0, until);
+    file.parsed_until = until < prefix.loaded() ? until : prefix.loaded();
     return ParseOutcome::parsed;
 }
 

@@ -90,7 +90,10 @@ bool cdcmtk_item_get_string_bytes(cdcmtk_item *item, cdcmtk_tag tag, const char 
 unsigned long cdcmtk_item_value_count(cdcmtk_item *item, cdcmtk_tag tag) {
     try {
         DcmElement *element = item->find(tag);
-        return element == nullptr ? 0 : element->getVM();
+        // A value left in the file (over 64 KiB) is no attribute read here; loading it would make
+        // DCMTK allocate whatever length a damaged file claims (found by fuzzing: 2.5 GB).
+        if (element == nullptr || (!element->valueLoaded() && element->ident() != EVR_SQ)) return 0;
+        return element->getVM();
     } catch (...) {
         return 0;
     }
@@ -99,7 +102,7 @@ unsigned long cdcmtk_item_value_count(cdcmtk_item *item, cdcmtk_tag tag) {
 bool cdcmtk_item_get_number(cdcmtk_item *item, cdcmtk_tag tag, unsigned long index, double *value_out) {
     try {
         DcmElement *element = item->find(tag);
-        if (element == nullptr) return false;
+        if (element == nullptr || !element->valueLoaded()) return false;
         switch (element->ident()) {
         case EVR_US: return read_number<Uint16>(element, &DcmElement::getUint16, index, value_out);
         case EVR_SS: return read_number<Sint16>(element, &DcmElement::getSint16, index, value_out);

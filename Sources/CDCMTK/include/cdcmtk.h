@@ -178,12 +178,13 @@ bool cdcmtk_item_get_string_bytes(cdcmtk_item *_Nonnull item, cdcmtk_tag tag,
                                   const char *_Nullable *_Nonnull bytes_out,
                                   size_t *_Nonnull length_out);
 
-/// The number of values (VM) of an element; 0 when absent or empty.
+/// The number of values (VM) of an element; 0 when absent, empty, or its value was not kept in
+/// memory (over 64 KiB, as for cdcmtk_item_get_string_bytes).
 unsigned long cdcmtk_item_value_count(cdcmtk_item *_Nonnull item, cdcmtk_tag tag);
 
 /// Value `index` of a numeric element as a double, whatever its VR: binary (US SS UL SL FL FD)
 /// or text (DS IS). Mirrors DcmElement::getUint16/getSint32/getFloat64 by VR. Returns false when
-/// the element is absent, has fewer values, or the value is not a number.
+/// the element is absent, has fewer values, its value was not kept in memory, or it is not a number.
 bool cdcmtk_item_get_number(cdcmtk_item *_Nonnull item, cdcmtk_tag tag, unsigned long index,
                             double *_Nonnull value_out);
 
