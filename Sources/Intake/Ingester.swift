@@ -73,37 +73,6 @@ public final class Ingester: Sendable {
         }
     }
 
-    /// Ingests several drops, one submission each, two at a time when `options(path)` allows more
-    /// than one concurrent read: one drop's serial steps (the DICOMDIR check, the catalog
-    /// transaction, the sync) overlap the other's reading, within the same reading threads. Results
-    /// in the order the drops were given; a drop that cannot be used does not stop the others.
-    public func ingest(drops: [String], options: (String) -> Options) async -> [Result<Receipt, IntakeError>] {
-        let optionsByDrop = drops.map(options)
-        let concurrent = drops.count > 1 && optionsByDrop.allSatisfy { $0.maxConcurrentReads > 1 } ? 2 : 1
-        var results = [Result<Receipt, IntakeError>?](repeating: nil, count: drops.count)
-        await withTaskGroup(of: (Int, Result<Receipt, IntakeError>).self) { group in
-            var next = 0
-            func start() {
-                guard next < drops.count else { return }
-                let index = next
-                next += 1
-                group.addTask {
-                    do throws(IntakeError) {
-                        return (index, .success(try await self.ingest(drop: drops[index], options: optionsByDrop[index])))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
-            }
-            for _ in 0..<concurrent { start() }
-            for await (index, result) in group {
-                results[index] = result
-                start()
-            }
-        }
-        return results.map { $0! }
-    }
-
     /// Ingests the drop at `drop`, a folder or an archive. The drop itself is never changed; an
     /// inbox claim (`takeOver`) is taken over.
     public func ingest(drop given: String, options: Options = Options()) async throws(IntakeError) -> Receipt {

@@ -62,25 +62,18 @@ extension IntakeCommand {
             let ingester = try Ingester(home: homeOptions.intakeHome, limits: limitOptions.limits)
             var receipts: [Receipt] = []
             var unusablePaths = 0
-            let (note, priority, inPlace, jobs, single) = (noteText, priority, inPlace, jobs, paths.count == 1)
-            let results = await ingester.ingest(drops: paths) { path in
-                Ingester.Options(
-                    note: note, priority: priority, inPlace: inPlace, maxConcurrentReads: jobs,
-                    // Several drops at once would overwrite one another's progress line.
-                    progress: single ? ProgressLine.forTerminal(label: path) : nil)
-            }
-            ProgressLine.clear()
-            for result in results {
-                switch result {
-                case .success(let receipt):
-                    receipts.append(receipt)
-                case .failure(let error) where error.concernsOneDrop:
+            for path in paths {
+                let options = Ingester.Options(
+                    note: noteText, priority: priority, inPlace: inPlace, maxConcurrentReads: jobs,
+                    progress: ProgressLine.forTerminal(label: path))
+                do {
+                    receipts.append(try await Self.ingest(path, with: ingester, options: options))
+                } catch let error as IntakeError where error.concernsOneDrop {
                     // One bad PATH does not cost the others their submissions or receipts.
                     FileHandle.standardError.write(Data("intake: \(error)\n".utf8))
                     unusablePaths += 1
-                case .failure(let error):
-                    throw error
                 }
+                ProgressLine.clear()
             }
             switch format {
             case .json:
@@ -91,6 +84,16 @@ extension IntakeCommand {
             if unusablePaths > 0 { throw ExitCode(2) }
             if receipts.contains(where: \.hasErrors) { throw ExitCode(1) }
         }
+    }
+}
+
+extension IntakeCommand.Ingest {
+    /// `Ingester.ingest` with its typed throws erased: catching its `IntakeError` by pattern inside
+    /// `run()` crashes the Swift 6.3.1 compiler (SIL ownership verifier).
+    fileprivate static func ingest(_ path: String, with ingester: Ingester, options: Ingester.Options) async throws
+        -> Receipt
+    {
+        try await ingester.ingest(drop: path, options: options)
     }
 }
 
