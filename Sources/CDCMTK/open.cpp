@@ -74,7 +74,7 @@ int cdcmtk_open_beneath(int rootFD, const char *relative) {
     how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW;
     how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
     long fd = ::syscall(SYS_openat2, rootFD, relative, &how, sizeof how);
-    if (fd < 0 && (errno == ENOSYS || errno == EPERM)) {
+    if (fd < 0 && (errno == ENOSYS || errno == EPERM)) try {
         // No openat2 here (an old kernel, or a seccomp filter): walk the components ourselves.
         fd = ::dup(rootFD);
         std::string rest(relative);
@@ -97,6 +97,11 @@ int cdcmtk_open_beneath(int rootFD, const char *relative) {
             if (last) break;
             rest = rest.substr(slash + 1);
         }
+    } catch (...) {
+        // Only the strings can throw (out of memory); the descriptor in hand is closed.
+        if (fd >= 0) ::close(static_cast<int>(fd));
+        fd = -1;
+        errno = ENOMEM;
     }
     return static_cast<int>(fd);
 }
