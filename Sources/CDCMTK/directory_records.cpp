@@ -35,6 +35,38 @@ std::string unsafe_record_type(FilePrefix &prefix, const ElementHeader &element)
     return "";
 }
 
+// The conservative screen for bytes the element walk could not follow (a length past its item, a
+// VR DCMTK tolerates and the walk does not): DCMTK may still parse them into directory records, so
+// every (0004,1430) header among the bytes from `from` on, little or big endian, is checked as if
+// it were one. Only damaged files come here; a valid file's private value that merely holds the
+// tag's bytes is walked past and never looked at.
+std::string screen_unwalkable_bytes(FilePrefix &prefix, uint64_t from) {
+    const uint64_t end = prefix.size() < prefix.limit() ? prefix.size() : prefix.limit();
+    if (from >= end) return "";
+    prefix.has(0, end);
+    const unsigned char *data = prefix.data();
+    const uint64_t length = prefix.loaded();
+    for (uint64_t at = from; at + 8 <= length; ++at) {
+        const bool little = data[at] == 0x04 && data[at + 1] == 0x00 && data[at + 2] == 0x30 && data[at + 3] == 0x14;
+        const bool big = data[at] == 0x00 && data[at + 1] == 0x04 && data[at + 2] == 0x14 && data[at + 3] == 0x30;
+        if (!little && !big) continue;
+        ElementHeader element;
+        element.offset = at;
+        element.headerLength = 8;
+        if (data[at + 4] == 'C' && data[at + 5] == 'S') {
+            element.valueLength = little ? (data[at + 6] | data[at + 7] << 8) : (data[at + 6] << 8 | data[at + 7]);
+        } else if (little) {
+            element.valueLength = uint32_t(data[at + 4]) | uint32_t(data[at + 5]) << 8 | uint32_t(data[at + 6]) << 16 |
+                                  uint32_t(data[at + 7]) << 24;
+        } else {
+            continue;
+        }
+        std::string reason = unsafe_record_type(prefix, element);
+        if (!reason.empty()) return reason;
+    }
+    return "";
+}
+
 }  // namespace
 
 void screen_directory_records(FilePrefix &prefix, const DatasetLayout &layout, uint32_t stop_key) {
@@ -45,13 +77,21 @@ void screen_directory_records(FilePrefix &prefix, const DatasetLayout &layout, u
     };
     uint64_t offset = layout.start;
     ElementHeader element;
-    // Where the walk cannot follow the bytes, DCMTK cannot either: it stops there with its own error.
-    while (refusal.empty() && walker.header(offset, element) && element.key() < stop_key) {
-        if (element.group == 0xFFFE) break;
+    bool followed = true;
+    while (refusal.empty()) {
+        if (!walker.header(offset, element)) {
+            followed = offset >= prefix.size();
+            break;
+        }
+        if (element.key() >= stop_key) break;
         check(element);
-        if (!walker.visitNested(element, check)) break;
-        if (!walker.end(element, offset)) break;
+        if (element.group == 0xFFFE || !walker.visitNested(element, check) || !walker.end(element, offset)) {
+            followed = false;
+            break;
+        }
     }
+    // Bytes the walk could not follow may still be parsed by DCMTK: screened conservatively.
+    if (refusal.empty() && !followed) refusal = screen_unwalkable_bytes(prefix, element.offset);
     if (!refusal.empty()) prefix.refuse(refusal);
 }
 

@@ -152,9 +152,17 @@ DatasetLayout locate_dataset(FilePrefix &prefix, bool has_preamble) {
     const unsigned char *bytes = prefix.data() + offset;
     if ((bytes[0] | bytes[1] << 8) == 0x0002) {
         // The meta group is explicit VR little endian (PS3.10 7.1); some writers used implicit VR.
+        // It ends where its group length (0002,0000) says, as DCMTK reads it (whatever stands
+        // inside), else at the first element of another group.
         const ElementWalker meta(prefix, Encoding{is_vr(bytes + 4), true});
         ElementHeader element;
-        while (meta.header(offset, element) && element.group == 0x0002) {
+        uint64_t groupEnd = UINT64_MAX;
+        if (meta.header(offset, element) && element.key() == 0x00020000 && element.valueLength == 4 &&
+            prefix.has(element.valueOffset(), 4)) {
+            const uint64_t end = element.valueOffset() + 4 + meta.read32(prefix.data() + element.valueOffset());
+            if (end <= prefix.size()) groupEnd = end;
+        }
+        while (offset < groupEnd && meta.header(offset, element) && (groupEnd != UINT64_MAX || element.group == 0x0002)) {
             if (element.key() == 0x00020010 && element.valueLength <= 64 &&
                 prefix.has(element.valueOffset(), element.valueLength)) {
                 const char *value = reinterpret_cast<const char *>(prefix.data() + element.valueOffset());
@@ -164,6 +172,7 @@ DatasetLayout locate_dataset(FilePrefix &prefix, bool has_preamble) {
             }
             if (element.hasUndefinedLength() || !meta.end(element, offset)) return layout;
         }
+        if (groupEnd != UINT64_MAX) offset = groupEnd;
     }
     if (!prefix.has(offset, 8)) return layout;
     bytes = prefix.data() + offset;

@@ -71,6 +71,7 @@ public:
     FilePrefix &operator=(const FilePrefix &) = delete;
 
     uint64_t size() const { return size_; }
+    uint64_t limit() const { return limit_; }
     uint64_t loaded() const { return bytes_.size(); }
     const unsigned char *data() const { return bytes_.data(); }
     bool limitExceeded() const { return limitExceeded_; }

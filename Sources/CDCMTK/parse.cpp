@@ -50,13 +50,16 @@ unsigned sequence_depth(DcmItem *item, unsigned cap) {
     return deepest;
 }
 
-// Removes the last top-level element when DCMTK had not finished reading it when the bytes ended
-// or the parse broke off: its value is partial. Everything before it is complete.
-void drop_incomplete_last_element(DcmDataset *dataset) {
-    const unsigned long count = dataset->card();
-    if (count == 0) return;
-    DcmElement *last = dataset->getElement(count - 1);
-    if (last != nullptr && last->transferState() != ERW_ready) delete dataset->remove(count - 1);
+// Removes the elements of `item` (the dataset, or the meta group a broken file ends in) that DCMTK
+// had not finished reading when the bytes ended or the parse broke off: their values are partial
+// (the rest of their buffers never written). It is the last one read, but not always the last in
+// tag order: elements out of order put it anywhere (found by fuzzing: a partial PatientID of
+// uninitialised bytes in the middle of the list, and another inside a meta group).
+void drop_incomplete_elements(DcmItem *item) {
+    for (unsigned long index = item->card(); index-- > 0;) {
+        DcmElement *element = item->getElement(index);
+        if (element != nullptr && element->transferState() != ERW_ready) delete item->remove(index);
+    }
 }
 
 std::string hex_tag(const ElementHeader &element) {
@@ -126,7 +129,7 @@ void recover_after_stray_items(const std::shared_ptr<FilePrefix> &shared, Parsed
         const OFCondition condition =
             rest.readUntilTag(resumed, dataset->getOriginalXfer(), EGL_noChange, kMaxLoadedValueLength, stop);
         if (condition.bad() && condition != EC_EndOfStream) {
-            drop_incomplete_last_element(&rest);
+            drop_incomplete_elements(&rest);
             parsed.issues.push_back(
                 break_issue(condition, condition == EC_StreamNotifyClient || resumed.eos(), resumed.position()));
         }
@@ -264,6 +267,7 @@ ParseOutcome parse_within_budget(cdcmtk_file &file, cdcmtk_tag stop_before, cdcm
         // The meta group alone (the dataset's first element, read in the declared encoding, stops
         // it at once), then the dataset in the encoding its bytes have.
         parsed.format->readUntilTag(*stream, EXS_Unknown, EGL_noChange, kMaxLoadedValueLength, DcmTagKey(0x0003, 0));
+        drop_incomplete_elements(parsed.format->getMetaInfo());
         parsed.format->transferEnd();
         dataset->clear();
         stream = std::make_unique<PrefixInputStream>(file.prefix, layout.start);
@@ -277,7 +281,10 @@ ParseOutcome parse_within_budget(cdcmtk_file &file, cdcmtk_tag stop_before, cdcm
     }
     parsed.position = stream->position();
     const bool broke = condition.bad() && condition != EC_EndOfStream;
-    if (broke) drop_incomplete_last_element(dataset);
+    if (broke) {
+        drop_incomplete_elements(parsed.format->getMetaInfo());
+        drop_incomplete_elements(dataset);
+    }
     parsed.format->transferEnd();
 
     if (prefix.itemBudgetExceeded()) return ParseOutcome::needsDeeperStack;
