@@ -117,7 +117,7 @@ typedef enum cdcmtk_read_issue_kind {
 /// CDCMTK_ERROR_NOT_DICOM without being parsed. The bytes are read once into memory, as far as the
 /// parse goes, and parsed from there; values over 64 KiB are left in those bytes until asked for.
 /// A parse that breaks off keeps the elements read before the break and says so as a read issue
-/// (the last element, if DCMTK had not finished it, is dropped); an item or delimiter outside any
+/// (an element DCMTK had not finished, wherever it stands, is dropped); an item or delimiter outside any
 /// sequence, which DCMTK takes for the end of the dataset, is stepped over and the parse resumed
 /// behind it. The meta group's transfer syntax is checked against the dataset's bytes, which are
 /// read as they are (DCMTK's dcmAutoDetectDatasetXfer). Values are kept as the file holds them
