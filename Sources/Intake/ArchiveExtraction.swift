@@ -20,11 +20,12 @@ struct ArchiveExtraction {
     /// staging folder cannot be written (a full disk): nothing is accepted then.
     func extract(_ path: String, into staging: String) throws(IntakeError) -> Result {
         var hashes: [String: (hash: String, size: Int64)] = [:]
+        let buffer = ContentHasher.Buffer()
         let outcome: ArchiveDrop.Outcome?
         outcome = try ArchiveDrop.read(path: path, limits: limits) { (member, stream) throws(IntakeError) in
             let destination = staging + "/" + member.relativePath
             try IntakeHome.makeOwnerOnlyFolder((destination as NSString).deletingLastPathComponent)
-            hashes[member.relativePath] = try Self.write(stream, to: destination)
+            hashes[member.relativePath] = try Self.write(stream, to: destination, using: buffer)
         }
         guard let outcome else { throw IntakeError.unreadableDrop("not an archive: \(path)") }
         // Written over nothing the archive holds: ORIGINAL.zip, else ORIGINAL-1.zip, …
@@ -43,16 +44,15 @@ struct ArchiveExtraction {
 
     /// Writes what `stream` hands over to a new file at `destination` (0600), hashing it; nil (and
     /// no file) when the stream broke off: a damaged entry or a limit, which the pass reports.
-    private static func write(_ stream: ByteStream, to destination: String) throws(IntakeError) -> (
-        hash: String, size: Int64
-    )? {
+    private static func write(_ stream: ByteStream, to destination: String, using chunk: ContentHasher.Buffer)
+        throws(IntakeError) -> (hash: String, size: Int64)?
+    {
         let output = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard output >= 0 else {
             throw IntakeError.environment("cannot create \(destination): \(String(cString: strerror(errno)))")
         }
         defer { close(output) }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ContentHasher.chunkSize, alignment: 64)
-        defer { buffer.deallocate() }
+        let buffer = chunk.bytes
         var hasher = SHA256()
         var size: Int64 = 0
         while true {

@@ -48,8 +48,10 @@ struct DropPass: Sendable {
             // task per worker, not per file.
             for _ in 0..<max(1, min(jobs, files.count)) {
                 group.addTask {
+                    // One chunk for all the files this worker copies or hashes.
+                    let buffer = ContentHasher.Buffer()
                     while let index = queue.take(below: files.count) {
-                        let outcome = keep(files[index])
+                        let outcome = keep(files[index], using: buffer)
                         let failed = if case .failure = outcome { true } else { false }
                         let done = queue.finished(failing: failed)
                         continuation.yield((index, outcome))
@@ -86,7 +88,7 @@ struct DropPass: Sendable {
         return directories
     }
 
-    private func keep(_ entry: MediaScan.Entry) -> Swift.Result<Result, IntakeError> {
+    private func keep(_ entry: MediaScan.Entry, using buffer: ContentHasher.Buffer) -> Swift.Result<Result, IntakeError> {
         do throws(IntakeError) {
             switch keeping {
             case .readHeaderOnly:
@@ -94,7 +96,7 @@ struct DropPass: Sendable {
                 result.file.size = (try? result.header.get().fileSize) ?? Int64(entry.size)
                 return .success(result)
             case .hashInPlace:
-                let hashed = try ContentHasher.hash(entry.relativePath, in: scan)
+                let hashed = try ContentHasher.hash(entry.relativePath, in: scan, using: buffer)
                 var result = read(entry.relativePath, in: scan.folder)
                 result.file.size = hashed.size
                 result.file.contentHash = hashed.hash
@@ -102,7 +104,7 @@ struct DropPass: Sendable {
             case .copy(let root):
                 let destination = root.path + "/" + entry.relativePath
                 try IntakeHome.makeOwnerOnlyFolder((destination as NSString).deletingLastPathComponent)
-                let copied = try ContentHasher.copy(entry.relativePath, in: scan, to: destination)
+                let copied = try ContentHasher.copy(entry.relativePath, in: scan, to: destination, using: buffer)
                 var result = read(entry.relativePath, in: root)
                 result.file.size = copied.size
                 result.file.contentHash = copied.hash

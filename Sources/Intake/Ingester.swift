@@ -285,10 +285,11 @@ public final class Ingester: Sendable {
         try? FileManager.default.removeItem(atPath: moving)
         guard let scan = try? MediaScan(root: drop) else { throw IntakeError.environment("cannot list \(drop)") }
         try IntakeHome.makeOwnerOnlyFolder(moving)
+        let buffer = ContentHasher.Buffer()
         for entry in scan.regularFiles {
             let destination = moving + "/" + entry.relativePath
             try IntakeHome.makeOwnerOnlyFolder((destination as NSString).deletingLastPathComponent)
-            let copied = try ContentHasher.copy(entry.relativePath, in: scan, to: destination)
+            let copied = try ContentHasher.copy(entry.relativePath, in: scan, to: destination, using: buffer)
             guard try ContentHasher.hash(fileAt: destination) == copied else {
                 throw IntakeError.environment(
                     "the copy of \(entry.relativePath) in \(moving) does not match; not moved")
