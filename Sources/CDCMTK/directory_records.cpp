@@ -69,30 +69,15 @@ std::string screen_unwalkable_bytes(FilePrefix &prefix, uint64_t from) {
 
 }  // namespace
 
-void screen_directory_records(FilePrefix &prefix, const DatasetLayout &layout, uint32_t stop_key) {
-    const ElementWalker walker(prefix, layout.encoding);
+HeaderWalk screen_directory_records(FilePrefix &prefix, const DatasetLayout &layout, uint32_t stop_key) {
     std::string refusal;
-    const auto check = [&](const ElementHeader &element) {
+    const HeaderWalk walk = walk_header(prefix, layout, stop_key, [&](const ElementHeader &element) {
         if (refusal.empty() && element.key() == kDirectoryRecordType) refusal = unsafe_record_type(prefix, element);
-    };
-    uint64_t offset = layout.start;
-    ElementHeader element;
-    bool followed = true;
-    while (refusal.empty()) {
-        if (!walker.header(offset, element)) {
-            followed = offset >= prefix.size();
-            break;
-        }
-        if (element.key() >= stop_key) break;
-        check(element);
-        if (element.group == 0xFFFE || !walker.visitNested(element, check) || !walker.end(element, offset)) {
-            followed = false;
-            break;
-        }
-    }
+    });
     // Bytes the walk could not follow may still be parsed by DCMTK: screened conservatively.
-    if (refusal.empty() && !followed) refusal = screen_unwalkable_bytes(prefix, element.offset);
+    if (refusal.empty() && !walk.followed) refusal = screen_unwalkable_bytes(prefix, walk.stoppedAt);
     if (!refusal.empty()) prefix.refuse(refusal);
+    return walk;
 }
 
 }  // namespace cdcmtk

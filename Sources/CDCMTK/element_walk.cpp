@@ -145,6 +145,49 @@ bool ElementWalker::endOfElements(uint64_t offset, uint64_t limit, int depth, ui
     }
 }
 
+HeaderWalk walk_header(FilePrefix &prefix, const DatasetLayout &layout, uint32_t stop_key,
+                       const std::function<void(const ElementHeader &)> &visit) {
+    HeaderWalk walk;
+    const ElementWalker walker(prefix, layout.encoding);
+    uint64_t offset = layout.start;
+    ElementHeader element;
+    while (true) {
+        if (!walker.header(offset, element)) {
+            walk.followed = offset >= prefix.size();
+            walk.stoppedAt = offset;
+            walk.end = offset;
+            return walk;
+        }
+        // An item or delimiter outside any sequence: DCMTK takes it for the stop, and the shim then
+        // steps over it and parses on, past what this walk can vouch for.
+        if (element.group == 0xFFFE) {
+            walk.stoppedAt = offset;
+            return walk;
+        }
+        if (element.key() >= stop_key) {
+            walk.followed = true;
+            walk.end = offset + element.headerLength;
+            return walk;
+        }
+        visit(element);
+        uint64_t next = 0;
+        if (!walker.visitNested(element, visit) || !walker.end(element, next)) {
+            walk.stoppedAt = offset;
+            return walk;
+        }
+        if (next > prefix.size()) {
+            walk.withinFile = false;
+        } else if (element.group & 1) {
+            walk.skippedPrivate = true;
+        } else if (prefix.has(offset, next - offset)) {
+            walk.standardRanges.emplace_back(offset, next);
+        } else {
+            walk.withinFile = false;
+        }
+        offset = next;
+    }
+}
+
 DatasetLayout locate_dataset(FilePrefix &prefix, bool has_preamble) {
     DatasetLayout layout;
     uint64_t offset = has_preamble ? 132 : 0;

@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace cdcmtk {
 
@@ -88,6 +90,31 @@ struct DatasetLayout {
 };
 
 DatasetLayout locate_dataset(FilePrefix &prefix, bool has_preamble);
+
+/// What one walk of a dataset's top-level element headers found, from its start to the first
+/// element at or after a stop tag: the one walk of a header, which the (0004,1430) guard checks
+/// and a parse that steps over private groups takes its standard elements from.
+struct HeaderWalk {
+    /// Every element header was followed, sequences included, to the stop tag or the file's end.
+    bool followed = false;
+    /// Where the walk could not follow the bytes, when it did not.
+    uint64_t stoppedAt = 0;
+    /// Every value lies within the file, and every standard element's bytes are in memory.
+    bool withinFile = true;
+    /// Byte ranges of the standard (even group) top-level elements, in file order.
+    std::vector<std::pair<uint64_t, uint64_t>> standardRanges;
+    /// Whether private (odd group) top-level elements were passed over.
+    bool skippedPrivate = false;
+    /// Where DCMTK's stream stands when it stops there: after the stop element's tag and length, or
+    /// at the end of the file.
+    uint64_t end = 0;
+};
+
+/// Walks the dataset of `layout` to the first top-level element at or after `stop_key` (values
+/// skipped by their lengths, sequences followed item by item), calling `visit` for every element
+/// header met, top-level and nested.
+HeaderWalk walk_header(FilePrefix &prefix, const DatasetLayout &layout, uint32_t stop_key,
+                       const std::function<void(const ElementHeader &)> &visit);
 
 }  // namespace cdcmtk
 

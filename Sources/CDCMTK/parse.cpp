@@ -159,57 +159,14 @@ E_TransferSyntax mislabelled_encoding(const DatasetLayout &layout) {
 
 enum class ParseOutcome { parsed, failed, needsDeeperStack };
 
-// The top-level elements of a dataset that DCMTK is given to decode, by their byte ranges in the
-// file, and where the full parse would have stopped.
-struct Selection {
-    std::vector<std::pair<uint64_t, uint64_t>> ranges;
-    // Where DCMTK's stream would stand when it stops: after the stop element's tag and length, or
-    // at the end of the file.
-    uint64_t end = 0;
-    bool skippedPrivate = false;
-};
-
-// Walks the top-level element headers from the dataset's start to the first element at or after
-// `stop_key`, keeping every standard element and stepping over private groups (odd group numbers)
-// by their lengths. False when the bytes cannot be walked that far cleanly (a stray item, a length
-// past the end, an unknown VR): the full parse then reads them and says what is wrong.
-bool select_standard_elements(FilePrefix &prefix, const DatasetLayout &layout, uint32_t stop_key,
-                              Selection &selection) {
-    const ElementWalker walker(prefix, layout.encoding);
-    uint64_t offset = layout.start;
-    while (true) {
-        ElementHeader element;
-        if (!walker.header(offset, element)) {
-            if (offset != prefix.size()) return false;
-            selection.end = offset;
-            return true;
-        }
-        if (element.group == 0xFFFE) return false;
-        if (element.key() >= stop_key) {
-            selection.end = offset + element.headerLength;
-            return true;
-        }
-        uint64_t next = 0;
-        if (!walker.end(element, next) || next > prefix.size()) return false;
-        if (element.group & 1) {
-            selection.skippedPrivate = true;
-        } else {
-            // Its bytes are copied for DCMTK: they must be in memory (the walk only read headers).
-            if (!prefix.has(offset, next - offset)) return false;
-            selection.ranges.emplace_back(offset, next);
-        }
-        offset = next;
-    }
-}
-
-// Parses only the selected elements (the meta group and the standard elements before the stop),
-// copied into a buffer of their own, and makes that the file's parse. False when DCMTK does not
-// read them cleanly: the caller then parses the whole file, which reports what is wrong.
-bool parse_selection(cdcmtk_file &file, const DatasetLayout &layout, const Selection &selection,
-                     const DcmTagKey &stop) {
+// Parses only the meta group and the standard elements the walk found before the stop, copied
+// into a buffer of their own, and makes that the file's parse. False when DCMTK does not read them
+// cleanly: the caller then parses the whole file, which reports what is wrong.
+bool parse_standard_elements(cdcmtk_file &file, const DatasetLayout &layout, const HeaderWalk &walk,
+                             const DcmTagKey &stop) {
     FilePrefix &prefix = *file.prefix;
     std::vector<unsigned char> bytes(prefix.data(), prefix.data() + layout.start);
-    for (const auto &[from, to] : selection.ranges) bytes.insert(bytes.end(), prefix.data() + from, prefix.data() + to);
+    for (const auto &[from, to] : walk.standardRanges) bytes.insert(bytes.end(), prefix.data() + from, prefix.data() + to);
     const uint64_t size = bytes.size();
     auto selected = std::make_shared<FilePrefix>(std::make_unique<MemorySource>(std::move(bytes)), size, UINT64_MAX);
     auto format = std::make_unique<DcmFileFormat>();
@@ -225,7 +182,7 @@ bool parse_selection(cdcmtk_file &file, const DatasetLayout &layout, const Selec
     file.issues.clear();
     file.meta = file.wrap(file.format->getMetaInfo());
     file.dataset = file.wrap(file.format->getDataset());
-    file.parsed_until = selection.end < prefix.loaded() ? selection.end : prefix.loaded();
+    file.parsed_until = walk.end < prefix.loaded() ? walk.end : prefix.loaded();
     return true;
 }
 
@@ -235,17 +192,16 @@ ParseOutcome parse_within_budget(cdcmtk_file &file, cdcmtk_tag stop_before, cdcm
     const DcmTagKey stop(stop_before.group, stop_before.element);
     const DatasetLayout layout = locate_dataset(prefix, file.has_preamble);
     const uint32_t stopKey = uint32_t(stop_before.group) << 16 | stop_before.element;
-    if (layout.found) screen_directory_records(prefix, layout, stopKey);
+    const HeaderWalk walk = layout.found ? screen_directory_records(prefix, layout, stopKey) : HeaderWalk();
     // Private groups stepped over: a GE or Siemens header is mostly private elements, which no
     // attribute read here needs. Not for a DICOMDIR (its record offsets are positions in the file),
-    // a deflated dataset, or one whose meta group misstates its encoding.
-    Selection selection;
-    if (!limits.decode_private_groups && layout.found && stop != DCM_UndefinedTagKey &&
+    // a deflated dataset, or one whose meta group misstates its encoding; and only where the walk
+    // followed every element to the stop.
+    if (!limits.decode_private_groups && stop != DCM_UndefinedTagKey &&
         layout.declaredTransferSyntax != kDeflatedTransferSyntax && mislabelled_encoding(layout) == EXS_Unknown &&
-        prefix.refusal().empty() && select_standard_elements(prefix, layout, stopKey, selection) &&
-        selection.skippedPrivate) {
+        prefix.refusal().empty() && walk.followed && walk.withinFile && walk.skippedPrivate) {
         if (prefix.itemBudgetExceeded()) return ParseOutcome::needsDeeperStack;
-        if (prefix.refusal().empty() && parse_selection(file, layout, selection, stop)) {
+        if (parse_standard_elements(file, layout, walk, stop)) {
             const unsigned depth = sequence_depth(file.format->getDataset(), limits.max_sequence_depth + 1);
             if (depth <= limits.max_sequence_depth) return ParseOutcome::parsed;
         }
