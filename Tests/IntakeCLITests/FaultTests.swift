@@ -77,9 +77,10 @@ struct FaultTests {
             process.terminate()
             process.waitUntilExit()
         }
+        // READY before the move: with --settle 0 the daemon may claim the drop the moment it appears.
         let drop = try discWithViewer(in: setup.root + "/staff")
+        #expect(FileManager.default.createFile(atPath: drop + "/READY", contents: nil))
         try FileManager.default.moveItem(atPath: drop, toPath: setup.inbox + "/disc")
-        #expect(FileManager.default.createFile(atPath: setup.inbox + "/disc/READY", contents: nil))
         Thread.sleep(forTimeInterval: 2)
         #expect(process.isRunning)
         #expect(try setup.submissionCount() == 1)
