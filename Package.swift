@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .target(
@@ -36,15 +38,28 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The catalog's API and value types; its backends below.
+        .target(name: "StudyCatalog"),
         .target(
-            name: "StudyCatalog",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+            name: "SQLiteCatalog",
+            dependencies: ["StudyCatalog", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "PostgresCatalog",
+            dependencies: [
+                "StudyCatalog",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "Intake",
             dependencies: [
                 "DICOM",
                 "StudyCatalog",
+                "SQLiteCatalog",
+                "PostgresCatalog",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -67,7 +82,10 @@ let package = Package(
         ),
         .testTarget(
             name: "StudyCatalogTests",
-            dependencies: ["StudyCatalog", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "StudyCatalog", "SQLiteCatalog", "PostgresCatalog", "Intake",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "IntakeTests",

@@ -23,14 +23,14 @@ public struct CatalogCheck: Sendable {
     }
 
     let home: IntakeHome
-    let catalog: Catalog
+    let catalog: any Catalog
     let reader = DICOMReader()
 
-    public init(home: IntakeHome) throws(IntakeError) {
+    public init(home: IntakeHome, catalog: any Catalog) throws(IntakeError) {
         self.home = home
+        self.catalog = catalog
         do {
             try DICOMReader.checkEnvironment()
-            catalog = try Catalog(path: home.catalogPath)
         } catch {
             throw IntakeError.environment("\(error)")
         }
@@ -40,7 +40,7 @@ public struct CatalogCheck: Sendable {
     public func run(jobs: Int = DICOMReader.processorCount) async throws(IntakeError) -> Report {
         let submissions: [CatalogedSubmission]
         do {
-            submissions = try catalog.catalogedSubmissions()
+            submissions = try await catalog.catalogedSubmissions()
         } catch {
             throw IntakeError.environment("\(error)")
         }

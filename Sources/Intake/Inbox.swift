@@ -141,7 +141,7 @@ public final class Inbox: Sendable {
     public func processReadyDrops(
         settle: Duration, incompleteTimeout: TimeInterval = 30 * 60, options: Ingester.Options = .init()
     ) async throws(IntakeError) -> (receipts: [Receipt], waiting: Int) {
-        try recoverClaims()
+        try await recoverClaims()
         var first: [String: Listing] = [:]
         for name in dropNames() { first[name] = listing(of: name) }
         if first.values.contains(where: { !$0.hasReadyMarker }) {
@@ -232,7 +232,9 @@ public final class Inbox: Sendable {
                     // The drop's folder name may be a patient's: only its tag goes to the log.
                     "error": "\("\(error)".replacingOccurrences(of: name, with: Self.tag(name)))",
                 ])
-            if (try? ingester.catalog.submissionStatus(id)) == nil {
+            // Back only when the catalog surely lacks it; when it cannot say (the database is
+            // unreachable), the claim stays and the next recovery decides.
+            if case .some(.none) = try? await ingester.catalog.submissionStatus(id) {
                 rename(claim, returnPath(for: name, id: id))
             }
             backoff.failed(name)
@@ -248,7 +250,7 @@ public final class Inbox: Sendable {
     }
 
     /// Resolves claims a crash left: done ones are removed, unfinished ones go back to the inbox.
-    private func recoverClaims() throws(IntakeError) {
+    private func recoverClaims() async throws(IntakeError) {
         let claims = (try? FileManager.default.contentsOfDirectory(atPath: claimsPath)) ?? []
         ExclusiveFileLock.removeAbandoned(in: claimsPath) { id in
             claims.first { $0.hasPrefix(id + "--") }.map { self.claimsPath + "/" + $0 } ?? ""
@@ -266,14 +268,14 @@ public final class Inbox: Sendable {
             // Finished by its owner between our listing and our lock.
             guard FileManager.default.fileExists(atPath: claimPath) else { continue }
             do {
-                if let status = try ingester.catalog.submissionStatus(id) {
+                if let status = try await ingester.catalog.submissionStatus(id) {
                     // Cataloged, not yet moved: finish the move.
                     let home = ingester.home
                     let folder = (status == .quarantined ? home.quarantinePath : home.storePath) + "/" + id
                     if FileManager.default.fileExists(atPath: folder) {
                         try FileManager.default.removeItem(atPath: claimPath)
                     } else {
-                        try ingester.finishKeeping(claimPath, id: id, status: status, report: nil)
+                        try await ingester.finishKeeping(claimPath, id: id, status: status, report: nil)
                         try ingester.moveTakenOver(claimPath, to: folder)
                     }
                     logger.notice("finished a claim already cataloged", metadata: ["submission": "\(id)"])

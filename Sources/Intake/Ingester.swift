@@ -14,23 +14,37 @@ import StudyCatalog
 /// catalog does not know.
 public final class Ingester: Sendable {
     public let home: IntakeHome
-    public let catalog: Catalog
+    public let catalog: any Catalog
     let reader: DICOMReader
     let logger = Logger(label: "studyintake.intake")
 
-    /// - Parameter limits: what one file or one drop may cost to read; beyond, a `limit-exceeded`
-    ///   finding.
-    public init(home: IntakeHome, limits: DICOMReader.Limits = DICOMReader.Limits()) throws(IntakeError) {
+    /// Prepares the home, then finishes or removes what an interrupted ingest left in its store.
+    ///
+    /// - Parameters:
+    ///   - catalog: the home's catalog, or the shared one several hosts write.
+    ///   - limits: what one file or one drop may cost to read; beyond, a `limit-exceeded` finding.
+    public init(home: IntakeHome, catalog: any Catalog, limits: DICOMReader.Limits = DICOMReader.Limits())
+        async throws(IntakeError)
+    {
         self.home = home
+        self.catalog = catalog
         try home.prepare()
         do {
             try DICOMReader.checkEnvironment()
-            catalog = try Catalog(path: home.catalogPath)
         } catch {
             throw IntakeError.environment("\(error)")
         }
         reader = DICOMReader(limits: limits)
-        try recoverInterruptedIngests()
+        try await recoverInterruptedIngests()
+    }
+
+    /// An ingester of `home` with the catalog at `location` (by default the home's own).
+    public static func open(
+        home: IntakeHome, catalog location: CatalogLocation? = nil, limits: DICOMReader.Limits = DICOMReader.Limits()
+    ) async throws(IntakeError) -> Ingester {
+        try home.prepare()
+        let catalog = try await (location ?? .sqlite(path: home.catalogPath)).open()
+        return try await Ingester(home: home, catalog: catalog, limits: limits)
     }
 
     /// Options of one ingest.
@@ -115,9 +129,14 @@ public final class Ingester: Sendable {
         record.filesInPlace = options.inPlace
         let catalogFindings: [SubmissionRecord.Finding]
         do {
-            catalogFindings = try catalog.record(record)
+            catalogFindings = try await catalog.record(record, duplicates: DuplicateRule())
         } catch {
-            try? FileManager.default.removeItem(atPath: staging)
+            // Rolled back: the copy goes. Unless the catalog cannot say (a connection lost while
+            // committing): then the staging folder stays, and the next start finishes or removes
+            // it by what the catalog holds.
+            if case .some(.none) = try? await catalog.submissionStatus(id) {
+                try? FileManager.default.removeItem(atPath: staging)
+            }
             throw IntakeError.environment("\(error)")
         }
         let finalFolder = (record.status == .quarantined ? home.quarantinePath : home.storePath) + "/" + id
@@ -133,7 +152,7 @@ public final class Ingester: Sendable {
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 report = try? encoder.encode(receipt)
             }
-            try finishKeeping(kept, id: id, status: record.status, report: report)
+            try await finishKeeping(kept, id: id, status: record.status, report: report)
             if copying {
                 do {
                     try FileManager.default.moveItem(atPath: staging, toPath: finalFolder)
@@ -231,10 +250,10 @@ public final class Ingester: Sendable {
     /// after a crash, its findings from the catalog). Idempotent: recovery runs it again.
     func finishKeeping(
         _ kept: String, id: String, status: SubmissionRecord.Status, report: Data?
-    ) throws(IntakeError) {
+    ) async throws(IntakeError) {
         let linked: [String]
         do {
-            linked = try catalog.linkedDuplicatePaths(id)
+            linked = try await catalog.linkedDuplicatePaths(id)
         } catch {
             throw IntakeError.environment("\(error)")
         }
@@ -246,7 +265,7 @@ public final class Ingester: Sendable {
         let reportPath = kept + "/REPORT.json"
         guard status == .quarantined, !FileManager.default.fileExists(atPath: reportPath) else { return }
         var contents = report
-        if contents == nil, let detail = try? catalog.submissionDetail(id) {
+        if contents == nil, let detail = try? await catalog.submissionDetail(id) {
             let findings = detail.findings.map {
                 Receipt.Finding(
                     severity: $0.severity.rawValue, code: $0.code, message: $0.message, path: $0.path, uid: $0.uid)
@@ -319,7 +338,7 @@ public final class Ingester: Sendable {
     }
 
     /// Finishes or removes what an interrupted ingest left in the store.
-    private func recoverInterruptedIngests() throws(IntakeError) {
+    private func recoverInterruptedIngests() async throws(IntakeError) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: home.storePath)) ?? []
         ExclusiveFileLock.removeAbandoned(in: home.storePath) { [home] staging in home.storePath + "/" + staging }
         for name in names where name.hasPrefix(".moving-") && !name.hasSuffix(".lock") {
@@ -337,9 +356,9 @@ public final class Ingester: Sendable {
             // Finished by its owner between our listing and our lock.
             guard FileManager.default.fileExists(atPath: staging) else { continue }
             do {
-                if let status = try catalog.submissionStatus(id) {
+                if let status = try await catalog.submissionStatus(id) {
                     let folder = status == .quarantined ? home.quarantinePath : home.storePath
-                    try finishKeeping(staging, id: id, status: status, report: nil)
+                    try await finishKeeping(staging, id: id, status: status, report: nil)
                     try FileManager.default.moveItem(atPath: staging, toPath: folder + "/" + id)
                     logger.notice("finished an interrupted ingest", metadata: ["submission": "\(id)"])
                 } else {
@@ -368,7 +387,7 @@ public final class Ingester: Sendable {
     public func retryQuarantined(_ id: String, options: Options = Options()) async throws(IntakeError) -> Receipt {
         let folder = home.quarantinePath + "/" + id
         do {
-            guard try catalog.submissionStatus(id) == .quarantined else {
+            guard try await catalog.submissionStatus(id) == .quarantined else {
                 throw IntakeError.unreadableDrop("\(id) is not a quarantined submission")
             }
         } catch let error as IntakeError {
@@ -381,7 +400,7 @@ public final class Ingester: Sendable {
         let receipt = try await ingest(drop: folder, options: retry)
         if receipt.status == SubmissionRecord.Status.accepted.rawValue {
             do {
-                try catalog.markRetried(id, as: receipt.submissionId)
+                try await catalog.markRetried(id, as: receipt.submissionId)
                 try FileManager.default.removeItem(atPath: folder)
             } catch {
                 throw IntakeError.environment("retried as \(receipt.submissionId), but: \(error)")

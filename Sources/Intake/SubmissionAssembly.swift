@@ -89,7 +89,7 @@ struct SubmissionAssembly {
             }
         }
         files.append(
-            SubmissionRecord.File(path: path, size: file.size, contentHash: file.contentHash, role: role.rawValue))
+            SubmissionRecord.File(path: path, size: file.size, contentHash: file.contentHash, role: role))
     }
 
     private mutating func addInstance(_ header: DICOMHeader, path: String) {
@@ -258,27 +258,10 @@ struct SubmissionAssembly {
         return (1...lengths[month - 1]).contains(day)
     }
 
-    /// The same SOPInstanceUID twice in one submission: identical bytes (`duplicate-identical`,
-    /// info) or other content (`duplicate-conflict`, error). Ingest learns the same from the catalog.
-    func duplicateFindings() -> [Finding] {
-        var result: [Finding] = []
-        var firstBySOP: [String: SubmissionRecord.Instance] = [:]
-        for instance in instances {
-            guard let first = firstBySOP[instance.sopInstanceUID] else {
-                firstBySOP[instance.sopInstanceUID] = instance
-                continue
-            }
-            let identical = first.headerDigest == instance.headerDigest
-            result.append(
-                Finding(
-                    severity: identical ? .info : .error,
-                    code: identical ? "duplicate-identical" : "duplicate-conflict",
-                    message: identical
-                        ? "the same header bytes and size as \(first.path)"
-                        : "the same SOPInstanceUID as \(first.path) with other content",
-                    path: instance.path, uid: instance.sopInstanceUID))
-        }
-        return result
+    /// The duplicate findings of the submission on its own, as ingest would report them against an
+    /// empty catalog (`DuplicateRule`).
+    func duplicateFindings(of record: SubmissionRecord) -> [Finding] {
+        SubmissionWritePlan(record, held: [], policy: DuplicateRule()).findings
     }
 
     /// An archive drop's own findings (path escapes, links, encrypted or duplicate entries, limits,
@@ -311,7 +294,7 @@ struct SubmissionAssembly {
     mutating func add(original file: Ingester.StoredFile) {
         files.append(
             SubmissionRecord.File(
-                path: file.relativePath, size: file.size, contentHash: file.contentHash, role: FileRole.archive.rawValue))
+                path: file.relativePath, size: file.size, contentHash: file.contentHash, role: .archive))
     }
 
     /// The finding of a drop with more files than `limits` allow.
@@ -426,7 +409,7 @@ struct SubmissionAssembly {
                 seriesInstanceUID: uid, studyInstanceUID: header.study.studyInstanceUID!,
                 modality: header.series.modality, seriesNumber: header.series.seriesNumber,
                 seriesDescription: header.series.seriesDescription, protocolName: header.series.protocolName,
-                bodyPartExamined: header.series.bodyPartExamined, plane: header.series.plane?.rawValue,
+                bodyPartExamined: header.series.bodyPartExamined, plane: header.series.plane.flatMap { SeriesPlane(rawValue: $0.rawValue) },
                 sliceThickness: header.series.sliceThickness,
                 magneticFieldStrength: header.series.magneticFieldStrength,
                 repetitionTime: header.series.repetitionTime, echoTime: header.series.echoTime,
@@ -617,7 +600,7 @@ struct SubmissionAssembly {
 
     func receipt(record: SubmissionRecord, catalogFindings: [Finding], storedAt: String) -> Receipt {
         let all = (record.findings + catalogFindings).sorted { ($0.severity, $0.code) < ($1.severity, $1.code) }
-        let dicomCount = files.filter { $0.role == FileRole.dicom.rawValue || $0.role == FileRole.dicomdir.rawValue }
+        let dicomCount = files.filter { $0.role == .dicom || $0.role == .dicomdir }
             .count
         return Receipt(
             submissionId: id, status: record.status.rawValue, source: record.source, storedAt: storedAt,

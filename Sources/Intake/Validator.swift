@@ -40,7 +40,7 @@ public struct Validator: Sendable {
         }
         let record = assembly.record(receivedAt: Date(), source: source.path, priority: .routine)
         let receipt = assembly.receipt(
-            record: record, catalogFindings: assembly.duplicateFindings(), storedAt: source.path)
+            record: record, catalogFindings: assembly.duplicateFindings(of: record), storedAt: source.path)
         return ValidationReport(path: source.path, receipt: receipt)
     }
 

@@ -22,8 +22,8 @@ extension IntakeCommand {
         }
 
         func run() async throws {
-            logging.bootstrap()
-            let report = try await CatalogCheck(home: homeOptions.intakeHome).run(jobs: jobs)
+            let catalog = try await homeOptions.openExistingCatalog(logging: logging)
+            let report = try await CatalogCheck(home: homeOptions.intakeHome, catalog: catalog).run(jobs: jobs)
             switch format {
             case .json: try printJSON(report)
             case .text:

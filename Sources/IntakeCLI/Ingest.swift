@@ -59,7 +59,7 @@ extension IntakeCommand {
                 }
                 noteText = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             }
-            let ingester = try Ingester(home: homeOptions.intakeHome, limits: limitOptions.limits)
+            let ingester = try await homeOptions.ingester(limits: limitOptions)
             var receipts: [Receipt] = []
             var unusablePaths = 0
             for path in paths {

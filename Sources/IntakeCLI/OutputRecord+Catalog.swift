@@ -32,7 +32,7 @@ extension OutputRecord {
             ("SeriesDescription", series.seriesDescription.map(Value.text)),
             ("BodyPartExamined", series.bodyPartExamined.map(Value.text)),
             ("NumberOfSeriesRelatedInstances", .integer(series.numberOfSeriesRelatedInstances)),
-            ("plane", series.plane.map(Value.text)),
+            ("plane", series.plane.map { .text($0.rawValue) }),
             ("spinalLevels", .texts(series.spinalLevels)),
         ])
     }

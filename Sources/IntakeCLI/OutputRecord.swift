@@ -8,6 +8,9 @@ struct OutputRecord: Encodable {
         case integer(Int)
         case records([OutputRecord])
 
+        /// A time as ISO 8601 in UTC, to the second.
+        static func time(_ date: Date) -> Value { .text(date.formatted(.iso8601)) }
+
         func encode(to encoder: any Encoder) throws {
             var container = encoder.singleValueContainer()
             switch self {

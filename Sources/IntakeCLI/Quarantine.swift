@@ -23,10 +23,10 @@ struct QuarantineList: AsyncParsableCommand {
     @Option(help: "Output format: table, json or csv.") var format: DataFormat = .table
 
     func run() async throws {
-        let catalog = try QueryOptions.openCatalog(home: homeOptions, logging: logging)
-        let records = try catalog.quarantinedSubmissions().map { entry in
+        let catalog = try await homeOptions.openExistingCatalog(logging: logging)
+        let records = try await catalog.quarantinedSubmissions().map { entry in
             OutputRecord(fields: [
-                ("submissionId", .text(entry.id)), ("receivedAt", .text(entry.receivedAt)),
+                ("submissionId", .text(entry.id)), ("receivedAt", .time(entry.receivedAt)),
                 ("source", .text(entry.source)),
                 ("errors", .texts(entry.errors)),
             ])
@@ -51,7 +51,7 @@ struct QuarantineRetry: AsyncParsableCommand {
 
     func run() async throws {
         logging.bootstrap()
-        let receipt = try await Ingester(home: homeOptions.intakeHome, limits: limitOptions.limits).retryQuarantined(id)
+        let receipt = try await homeOptions.ingester(limits: limitOptions).retryQuarantined(id)
         switch format {
         case .json: try printJSON(receipt)
         case .text: print(receipt.text)

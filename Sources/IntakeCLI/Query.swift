@@ -52,18 +52,8 @@ struct QueryOptions: ParsableArguments {
             studyInstanceUID: studyUid, submissionId: submission, limit: limit)
     }
 
-    func openCatalog() throws -> Catalog {
-        try Self.openCatalog(home: homeOptions, logging: logging)
-    }
-
-    /// The existing catalog of the home; a missing one is an environment error, not a new file.
-    static func openCatalog(home options: HomeOptions, logging: LoggingOptions) throws -> Catalog {
-        logging.bootstrap()
-        let home = options.intakeHome
-        guard FileManager.default.fileExists(atPath: home.catalogPath) else {
-            throw IntakeError.environment("no catalog at \(home.catalogPath); ingest a disc first")
-        }
-        return try Catalog(path: home.catalogPath)
+    func openCatalog() async throws -> any Catalog {
+        try await homeOptions.openExistingCatalog(logging: logging)
     }
 }
 
@@ -73,7 +63,7 @@ extension IntakeCommand.Query {
         @OptionGroup var options: QueryOptions
 
         func run() async throws {
-            let studies = try options.openCatalog().studies(matching: options.query)
+            let studies = try await options.openCatalog().studies(matching: options.query)
             let records = studies.map { OutputRecord(study: $0, redacted: options.redact) }
             try options.format.print(
                 records,
@@ -90,7 +80,7 @@ extension IntakeCommand.Query {
         @OptionGroup var options: QueryOptions
 
         func run() async throws {
-            let series = try options.openCatalog().series(matching: options.query)
+            let series = try await options.openCatalog().series(matching: options.query)
             let records = series.map(OutputRecord.init(series:))
             try options.format.print(
                 records,
@@ -106,7 +96,7 @@ extension IntakeCommand.Query {
         @OptionGroup var options: QueryOptions
 
         func run() async throws {
-            let instances = try options.openCatalog().instances(matching: options.query)
+            let instances = try await options.openCatalog().instances(matching: options.query)
             let records = instances.map { instance in
                 OutputRecord(fields: [
                     ("SOPInstanceUID", .text(instance.sopInstanceUID)),

@@ -16,9 +16,9 @@ extension OutputRecord {
     init(review: ReviewSummary) {
         self.init(fields: [
             ("submissionId", .text(review.submissionId)), ("status", .text(review.status.rawValue)),
-            ("priority", .text(review.priority)), ("reviewer", review.reviewer.map(Value.text)),
-            ("queuedAt", .text(review.queuedAt)), ("claimedAt", review.claimedAt.map(Value.text)),
-            ("completedAt", review.completedAt.map(Value.text)), ("outcome", review.outcome.map(Value.text)),
+            ("priority", .text(review.priority.rawValue)), ("reviewer", review.reviewer.map(Value.text)),
+            ("queuedAt", .time(review.queuedAt)), ("claimedAt", review.claimedAt.map(Value.time)),
+            ("completedAt", review.completedAt.map(Value.time)), ("outcome", review.outcome.map(Value.text)),
             ("spinalLevels", .texts(review.levelsOfConcern)), ("PatientName", .texts(review.patientNames)),
         ])
     }

@@ -16,18 +16,18 @@ struct QueueClaim: AsyncParsableCommand {
     @Argument(help: "Submission id; the next queued review when left out.") var id: String?
 
     func run() async throws {
-        let catalog = try QueryOptions.openCatalog(home: homeOptions, logging: logging)
-        try printReviewChange(format) {
-            try catalog.claimReview(id, reviewer: reviewer)
+        let catalog = try await homeOptions.openExistingCatalog(logging: logging)
+        try await printReviewChange(format) {
+            try await catalog.claimReview(id, reviewer: reviewer)
         }
     }
 }
 
 /// Prints the review a queue command changed, or says in one line why it could not (exit 1).
-func printReviewChange(_ format: DataFormat, _ change: () throws -> ReviewSummary) throws {
+func printReviewChange(_ format: DataFormat, _ change: () async throws -> ReviewSummary) async throws {
     let review: ReviewSummary
     do {
-        review = try change()
+        review = try await change()
     } catch let error as CatalogError where error.code == .stateConflict || error.code == .notFound {
         FileHandle.standardError.write(Data("intake: \(error.context): \(error.detail)\n".utf8))
         throw ExitCode(1)

@@ -12,7 +12,7 @@ struct QueueComplete: AsyncParsableCommand {
     @Argument(help: "Submission id.") var id: String
 
     func run() async throws {
-        let catalog = try QueryOptions.openCatalog(home: homeOptions, logging: logging)
-        try printReviewChange(format) { try catalog.completeReview(id, outcome: outcome) }
+        let catalog = try await homeOptions.openExistingCatalog(logging: logging)
+        try await printReviewChange(format) { try await catalog.completeReview(id, outcome: outcome) }
     }
 }

@@ -15,8 +15,8 @@ struct QueueList: AsyncParsableCommand {
     @Option(help: "Output format: table, json or csv.") var format: DataFormat = .table
 
     func run() async throws {
-        let catalog = try QueryOptions.openCatalog(home: homeOptions, logging: logging)
-        let reviews = try catalog.reviews(
+        let catalog = try await homeOptions.openExistingCatalog(logging: logging)
+        let reviews = try await catalog.reviews(
             status: status == .all ? nil : ReviewSummary.Status(rawValue: status.rawValue), reviewer: reviewer)
         try format.print(reviews.map(OutputRecord.init(review:)), tableColumns: OutputRecord.reviewColumns)
     }

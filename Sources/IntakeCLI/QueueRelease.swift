@@ -12,7 +12,7 @@ struct QueueRelease: AsyncParsableCommand {
     @Argument(help: "Submission id.") var id: String
 
     func run() async throws {
-        let catalog = try QueryOptions.openCatalog(home: homeOptions, logging: logging)
-        try printReviewChange(format) { try catalog.releaseReview(id) }
+        let catalog = try await homeOptions.openExistingCatalog(logging: logging)
+        try await printReviewChange(format) { try await catalog.releaseReview(id) }
     }
 }

@@ -22,26 +22,26 @@ extension IntakeCommand {
         var id: String
 
         func run() async throws {
-            let catalog = try QueryOptions.openCatalog(home: homeOptions, logging: logging)
+            let catalog = try await homeOptions.openExistingCatalog(logging: logging)
             let record: OutputRecord
             let text: String
-            if let submission = try catalog.submissionDetail(id) {
-                let studies = try studyTrees(submission.studies, in: catalog)
+            if let submission = try await catalog.submissionDetail(id) {
+                let studies = try await studyTrees(submission.studies, in: catalog)
                 record = OutputRecord(fields: [
-                    ("submissionId", .text(submission.id)), ("status", .text(submission.status)),
-                    ("receivedAt", .text(submission.receivedAt)), ("source", .text(submission.source)),
+                    ("submissionId", .text(submission.id)), ("status", .text(submission.status.rawValue)),
+                    ("receivedAt", .time(submission.receivedAt)), ("source", .text(submission.source)),
                     ("note", submission.note.map(OutputRecord.Value.text)),
                     ("requester", submission.requester.map(OutputRecord.Value.text)),
-                    ("priority", .text(submission.priority)),
-                    ("reviewStatus", submission.reviewStatus.map(OutputRecord.Value.text)),
+                    ("priority", .text(submission.priority.rawValue)),
+                    ("reviewStatus", submission.reviewStatus.map { .text($0.rawValue) }),
                     ("spinalLevels", .texts(submission.levelsOfConcern)),
                     ("attachments", .texts(submission.attachments)),
                     ("studies", .records(studies.map(\.record))),
                     ("findings", .records(submission.findings.map(OutputRecord.init(finding:)))),
                 ])
                 var lines = [
-                    "Submission \(submission.id): \(submission.status), \(submission.priority), review \(submission.reviewStatus ?? "none")",
-                    "  received \(submission.receivedAt) from \(submission.source)",
+                    "Submission \(submission.id): \(submission.status.rawValue), \(submission.priority.rawValue), review \(submission.reviewStatus?.rawValue ?? "none")",
+                    "  received \(submission.receivedAt.formatted(.iso8601)) from \(submission.source)",
                 ]
                 if let note = submission.note { lines.append("  note     \(note)") }
                 if let requester = submission.requester { lines.append("  from     \(requester)") }
@@ -57,13 +57,13 @@ extension IntakeCommand {
                 }
                 text = lines.joined(separator: "\n")
             } else {
-                var studies = try catalog.studies(matching: CatalogQuery(studyInstanceUID: id))
-                if studies.isEmpty { studies = try catalog.studies(matching: CatalogQuery(accessionNumber: id)) }
+                var studies = try await catalog.studies(matching: CatalogQuery(studyInstanceUID: id))
+                if studies.isEmpty { studies = try await catalog.studies(matching: CatalogQuery(accessionNumber: id)) }
                 guard !studies.isEmpty else {
                     FileHandle.standardError.write(Data("intake: no submission, study or accession \(id)\n".utf8))
                     throw ExitCode(1)
                 }
-                let trees = try studyTrees(studies, in: catalog)
+                let trees = try await studyTrees(studies, in: catalog)
                 record = OutputRecord(fields: [("studies", .records(trees.map(\.record)))])
                 text = trees.flatMap(\.lines).joined(separator: "\n")
             }
@@ -77,10 +77,11 @@ extension IntakeCommand {
 
         /// Each study with its series: as a JSON record and as indented lines.
         private func studyTrees(
-            _ studies: [StudySummary], in catalog: Catalog
-        ) throws -> [(record: OutputRecord, lines: [String])] {
-            try studies.map { study in
-                let series = try catalog.series(matching: CatalogQuery(studyInstanceUID: study.studyInstanceUID))
+            _ studies: [StudySummary], in catalog: any Catalog
+        ) async throws -> [(record: OutputRecord, lines: [String])] {
+            var trees: [(record: OutputRecord, lines: [String])] = []
+            for study in studies {
+                let series = try await catalog.series(matching: CatalogQuery(studyInstanceUID: study.studyInstanceUID))
                 var record = OutputRecord(study: study, redacted: redact)
                 record.fields.append(("series", .records(series.map(OutputRecord.init(series:)))))
                 let name = study.patientName.map { redact ? NameKey.initials($0) : $0 } ?? "(no name)"
@@ -95,11 +96,12 @@ extension IntakeCommand {
                 lines += series.map { series in
                     let levels = series.spinalLevels.isEmpty ? "" : "  " + series.spinalLevels.joined(separator: " ")
                     return "  Series \(series.seriesNumber.map(String.init) ?? "-") \(series.modality ?? "--") "
-                        + "\(series.seriesDescription ?? "") (\(series.plane ?? "no plane"), "
+                        + "\(series.seriesDescription ?? "") (\(series.plane?.rawValue ?? "no plane"), "
                         + "\(series.numberOfSeriesRelatedInstances) instances)\(levels)"
                 }
-                return (record, lines)
+                trees.append((record, lines))
             }
+            return trees
         }
     }
 }

@@ -16,8 +16,8 @@ extension IntakeCommand {
         var format: DataFormat = .table
 
         func run() async throws {
-            let catalog = try QueryOptions.openCatalog(home: homeOptions, logging: logging)
-            let records = try catalog.statistics().counts.map { name, value in
+            let catalog = try await homeOptions.openExistingCatalog(logging: logging)
+            let records = try await catalog.statistics().counts.map { name, value in
                 OutputRecord(fields: [("name", .text(name)), ("count", .integer(value))])
             }
             try format.print(records, tableColumns: [("name", "What"), ("count", "Count")])

@@ -36,7 +36,7 @@ extension IntakeCommand {
         func run() async throws {
             logging.bootstrap()
             let inbox = try Inbox(
-                path: self.inbox, ingester: try Ingester(home: homeOptions.intakeHome, limits: limitOptions.limits))
+                path: self.inbox, ingester: try await homeOptions.ingester(limits: limitOptions))
             let watcher = InboxWatcher(
                 inbox: inbox, settle: .milliseconds(Int(settle * 1000)), poll: poll,
                 incompleteTimeout: incompleteTimeout, once: once

@@ -1,11 +1,11 @@
-import GRDB
-
-/// A catalog operation that failed, with SQLite's own code and the context.
+/// A catalog operation that failed, with the database's own words and the context.
 public struct CatalogError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
-        /// The catalog file or its folder could not be created or opened.
+        /// The catalog file or its folder could not be created or opened, or the URL is not one.
         case cannotOpen = "cannot-open"
-        /// Another process held the catalog longer than the busy timeout.
+        /// The database server could not be reached, or the connection to it was lost.
+        case unreachable
+        /// Another process held the catalog (a lock, a statement) longer than the timeout.
         case busy
         /// A constraint or a query failed.
         case databaseError = "database-error"
@@ -16,27 +16,21 @@ public struct CatalogError: Error, Sendable, CustomStringConvertible {
     }
 
     public let code: Code
-    /// The catalog path or the operation concerned.
+    /// The catalog's location or the operation concerned.
     public let context: String
-    /// SQLite's or the system's words.
+    /// The database's or the system's words.
     public let detail: String
 
     public var description: String { "catalog \(context): \(detail)" }
 
-    init(code: Code, context: String, detail: String) {
+    public init(code: Code, context: String, detail: String) {
         self.code = code
         self.context = context
         self.detail = detail
     }
 
-    init(_ error: any Error, context: String) {
-        if let error = error as? CatalogError {
-            self = error
-        } else if let error = error as? DatabaseError {
-            let busy = error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
-            self.init(code: busy ? .busy : .databaseError, context: context, detail: error.description)
-        } else {
-            self.init(code: .databaseError, context: context, detail: "\(error)")
-        }
+    /// The same error, with what was being done put in front of its context.
+    public func during(_ operation: String) -> CatalogError {
+        CatalogError(code: code, context: operation, detail: detail)
     }
 }

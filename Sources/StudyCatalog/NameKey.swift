@@ -14,11 +14,12 @@ public enum NameKey {
         return trimmed.joined(separator: "^")
     }
 
-    /// A `--patient-name` pattern (`*` any run, `?` one character) as SQLite GLOB patterns over keys.
-    /// A pattern without `^` also matches as the family name: `doe` finds `DOE^JANE`.
-    public static func globPatterns(_ pattern: String) -> [String] {
-        let glob = make(pattern).replacingOccurrences(of: "[", with: "[[]")
-        return glob.contains("^") ? [glob] : [glob, glob + "^*"]
+    /// A `--patient-name` pattern (`*` any run, `?` one character) as patterns over keys, still with
+    /// `*` and `?` as wildcards (each backend writes them in its own syntax). A pattern without `^`
+    /// also matches as the family name: `doe` finds `DOE^JANE`.
+    public static func keyPatterns(_ pattern: String) -> [String] {
+        let key = make(pattern)
+        return key.contains("^") ? [key] : [key, key + "^*"]
     }
 
     /// The initials of a name's alphabetic group, for `--redact`: `DOE^JANE` → `D.J.`,

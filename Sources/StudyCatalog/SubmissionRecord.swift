@@ -86,8 +86,7 @@ public struct SubmissionRecord: Sendable {
         public var seriesDescription: String?
         public var protocolName: String?
         public var bodyPartExamined: String?
-        /// sagittal, coronal, axial or oblique.
-        public var plane: String?
+        public var plane: SeriesPlane?
         public var sliceThickness: Double?
         public var magneticFieldStrength: Double?
         public var repetitionTime: Double?
@@ -99,7 +98,7 @@ public struct SubmissionRecord: Sendable {
 
         public init(
             seriesInstanceUID: String, studyInstanceUID: String, modality: String?, seriesNumber: Int?,
-            seriesDescription: String?, protocolName: String?, bodyPartExamined: String?, plane: String?,
+            seriesDescription: String?, protocolName: String?, bodyPartExamined: String?, plane: SeriesPlane?,
             sliceThickness: Double?, magneticFieldStrength: Double?, repetitionTime: Double?, echoTime: Double?,
             convolutionKernel: String?, manufacturer: String?, manufacturerModelName: String?, spinalLevels: [String]
         ) {
@@ -158,10 +157,9 @@ public struct SubmissionRecord: Sendable {
         /// Hex SHA-256 of all its bytes, when they were all read (copied into the store, or taken
         /// over from the inbox); nil when it was cataloged where it lies, headers only.
         public var contentHash: String?
-        /// dicom, dicomdir, viewer, document, image, clutter, other.
-        public var role: String
+        public var role: FileRole
 
-        public init(path: String, size: Int64, contentHash: String?, role: String) {
+        public init(path: String, size: Int64, contentHash: String?, role: FileRole) {
             self.path = path
             self.size = size
             self.contentHash = contentHash

@@ -2,7 +2,7 @@ import GRDB
 
 /// The catalog's schema as named, append-only migrations: a migration that has shipped is never
 /// edited, a change is a new migration.
-enum CatalogSchema {
+enum SQLiteSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-submissions-studies-series-instances") { db in
@@ -181,6 +181,17 @@ enum CatalogSchema {
         // A file whose header breaks off after its identifying attributes is cataloged, marked damaged.
         migrator.registerMigration("v4-instance-damage") { db in
             try db.execute(sql: "ALTER TABLE instance ADD COLUMN damage TEXT")
+        }
+        // "This file was linked to an earlier identical copy" is a fact of the file row, not a
+        // finding that queries parse back: set from the findings that said so until now.
+        migrator.registerMigration("v5-file-linked") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE file ADD COLUMN linked INTEGER NOT NULL DEFAULT 0;
+                    UPDATE file SET linked = 1 WHERE EXISTS (
+                        SELECT 1 FROM finding d
+                        WHERE d.submissionId = file.submissionId AND d.code = 'duplicate-identical' AND d.path = file.path);
+                    """)
         }
         return migrator
     }

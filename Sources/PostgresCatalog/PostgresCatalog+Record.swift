@@ -1,0 +1,154 @@
+import Foundation
+import PostgresNIO
+import StudyCatalog
+
+extension PostgresCatalog {
+    /// Rows per INSERT of the many-row tables: PostgreSQL takes at most 65,535 parameters.
+    static let rowsPerInsert = 4000
+
+    public func record(_ submission: SubmissionRecord, duplicates policy: any DuplicatePolicy)
+        async throws(CatalogError) -> [SubmissionRecord.Finding]
+    {
+        try await write(context: "recording submission \(submission.id)") { connection in
+            try await Self.insert(submission, duplicates: policy, into: connection)
+        }
+    }
+
+    /// The few-row tables a statement per row; instances, files and findings in batches, so that a
+    /// 4,000-file disc costs a handful of round trips, not thousands.
+    private static func insert(
+        _ submission: SubmissionRecord, duplicates policy: any DuplicatePolicy, into connection: PostgresConnection
+    ) async throws -> [SubmissionRecord.Finding] {
+        let id = submission.id
+        try await run(connection, SQLStatement("SELECT pg_advisory_xact_lock(?)", [.integer(recordLock)]))
+        try await run(connection, SQLStatement(SubmissionRows.insertSubmission.sql, SubmissionRows.submission(submission)))
+        for study in submission.studies {
+            var upsert = SubmissionRows.upsertPatient
+            upsert.arguments = SubmissionRows.patient(study.patient)
+            let patient = try await rows(connection, upsert)
+            try await run(
+                connection,
+                SQLStatement(
+                    SubmissionRows.upsertStudy.sql,
+                    SubmissionRows.study(study, patientRowID: patient.first?[0].integer ?? 0)))
+            for level in study.spinalLevels {
+                try await run(
+                    connection,
+                    SQLStatement(SubmissionRows.insertStudyLevel.sql, [.text(study.studyInstanceUID), .text(level)]))
+            }
+            try await run(
+                connection,
+                SQLStatement(SubmissionRows.insertSubmissionStudy.sql, [.text(id), .text(study.studyInstanceUID)]))
+        }
+        for series in submission.series {
+            try await run(connection, SQLStatement(SubmissionRows.insertSeries.sql, SubmissionRows.series(series)))
+            for level in series.spinalLevels {
+                try await run(
+                    connection,
+                    SQLStatement(SubmissionRows.insertSeriesLevel.sql, [.text(series.seriesInstanceUID), .text(level)]))
+            }
+        }
+        let uids = Array(Set(submission.instances.map(\.sopInstanceUID)))
+        var held: [SubmissionWritePlan.HeldInstance] = []
+        if !uids.isEmpty {
+            let query = PostgresQuery(
+                unsafeSQL: SubmissionRows.heldInstanceColumns + " WHERE i.sopInstanceUID = ANY($1)",
+                binds: { var bindings = PostgresBindings(); bindings.append(uids); return bindings }())
+            for try await row in try await connection.query(query, logger: quietLogger) {
+                var values: [CatalogValue] = []
+                for (cell, type) in zip(row, SubmissionRows.heldInstanceTypes) {
+                    values.append(try catalogValue(cell, type))
+                }
+                held.append(SubmissionRows.heldInstance(values))
+            }
+        }
+        let plan = SubmissionWritePlan(submission, held: held, policy: policy)
+        var rowIDs = plan.heldRowIDs
+        for batch in plan.newInstances.chunked(rowsPerInsert) {
+            let sql =
+                SubmissionRows.insert(into: "instance", columns: SubmissionRows.instanceColumns, rows: batch.count)
+                + " RETURNING id, sopInstanceUID, headerDigest"
+            let inserted = try await rows(
+                connection,
+                SQLStatement(
+                    sql, batch.flatMap { SubmissionRows.instance($0, submissionId: id) },
+                    returning: [.integer, .text, .text]))
+            for row in inserted {
+                rowIDs[.init(sopInstanceUID: row[1].text ?? "", headerDigest: row[2].text ?? "")] = row[0].integer
+            }
+        }
+        try await insertBatches(
+            connection, table: "file", columns: SubmissionRows.fileColumns,
+            rows: submission.files.map { file in
+                SubmissionRows.file(
+                    file, submissionId: id, instanceRowID: plan.instanceOfFile[file.path].flatMap { rowIDs[$0] },
+                    linked: plan.linkedPaths.contains(file.path))
+            })
+        try await insertBatches(
+            connection, table: "finding", columns: SubmissionRows.findingColumns,
+            rows: (submission.findings + plan.findings).map { SubmissionRows.finding($0, submissionId: id) })
+        if submission.status == .accepted {
+            try await run(connection, SQLStatement(SubmissionRows.insertReview.sql, SubmissionRows.review(submission)))
+        }
+        try await run(connection, SQLStatement(SubmissionRows.insertEvent.sql, SubmissionRows.event(submission)))
+        return plan.findings
+    }
+
+    static func insertBatches(_ connection: PostgresConnection, table: String, columns: [String], rows: [[CatalogValue]])
+        async throws
+    {
+        for batch in rows.chunked(rowsPerInsert) {
+            try await run(
+                connection,
+                SQLStatement(
+                    SubmissionRows.insert(into: table, columns: columns, rows: batch.count), batch.flatMap { $0 }))
+        }
+    }
+
+    static func run(_ connection: PostgresConnection, _ statement: SQLStatement) async throws {
+        _ = try await rows(connection, statement)
+    }
+
+    public func markRetried(_ id: String, as newSubmissionId: String, at time: Date) async throws(CatalogError) {
+        try await write(context: "retrying \(id)") { connection in
+            let changed = try await Self.rows(
+                connection,
+                SQLStatement(
+                    "UPDATE submission SET status = 'retried' WHERE id = ? AND status = 'quarantined' RETURNING id",
+                    [.text(id)], returning: [.text]))
+            guard changed.count == 1 else {
+                throw CatalogError(code: .stateConflict, context: "retrying \(id)", detail: "it is not quarantined")
+            }
+            try await Self.run(
+                connection,
+                SQLStatement(
+                    SubmissionRows.insertEvent.sql,
+                    SubmissionRows.audit(actor: "intake", action: "retried-as " + newSubmissionId, subject: id, at: time)))
+        }
+    }
+
+    /// Copies rows in as they are, keeping their row numbers, then moves the table's row-number
+    /// generator past them.
+    public func insert(_ rows: [[CatalogValue]], into table: CatalogTable) async throws(CatalogError) {
+        try await write(context: "copying into \(table.rawValue)") { connection in
+            try await Self.insertBatches(
+                connection, table: table.rawValue, columns: table.columns.map(\.name), rows: rows)
+            if table.hasRowNumber {
+                try await Self.run(
+                    connection,
+                    SQLStatement(
+                        """
+                        SELECT setval(pg_get_serial_sequence('\(table.rawValue)', 'id'),
+                                      (SELECT coalesce(max(id), 0) + 1 FROM \(table.rawValue)), false)
+                        """))
+            }
+        }
+    }
+}
+
+extension Array {
+    /// The array in consecutive slices of at most `size` elements.
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

@@ -1,0 +1,244 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+import StudyCatalog
+
+/// The shared catalog: a PostgreSQL database that several intake hosts and many reviewers use at
+/// once. Its reads are `SQLCatalog`'s; its writes are batched, one transaction each.
+public final class PostgresCatalog: SQLCatalog {
+    public let location: String
+    public var dialect: SQLDialect { .postgres }
+    let client: PostgresClient
+    private let running: Task<Void, Never>
+    let logger = quietLogger
+
+    /// Advisory lock keys: schema migrations (session lock), and submission writes (transaction
+    /// lock: one submission is judged against every instance committed before it, whichever host
+    /// wrote that).
+    static let migrationLock: Int64 = 0x5354_5544_594D_4947
+    static let recordLock: Int64 = 0x5354_5544_5952_4543
+
+    /// A statement or a lock wait longer than these is given up, as a busy SQLite catalog is.
+    static let lockTimeout = "10s"
+    static let statementTimeout = "120s"
+
+    private init(location: String, client: PostgresClient) {
+        self.location = location
+        self.client = client
+        running = Task { await client.run() }
+    }
+
+    /// Connects, creates or migrates the schema (once, under an advisory lock, when several hosts
+    /// start together), and opens a pool for the catalog's operations. An unreachable server or a
+    /// refused login is one `unreachable`/`cannotOpen` error, at once.
+    public static func open(_ location: PostgresLocation) async throws(CatalogError) -> PostgresCatalog {
+        let password = location.password()
+        let tlsConfiguration = Self.tlsConfiguration(location)
+        let context: NIOSSLContext?
+        do {
+            context = try tlsConfiguration.map(NIOSSLContext.init(configuration:))
+        } catch {
+            throw CatalogError(code: .cannotOpen, context: location.description, detail: "TLS: \(error)")
+        }
+        var connectionConfiguration: PostgresConnection.Configuration
+        var clientConfiguration: PostgresClient.Configuration
+        switch location.endpoint {
+        case .tcp(let host, let port):
+            connectionConfiguration = .init(
+                host: host, port: port, username: location.user, password: password, database: location.database,
+                tls: context.map { location.tls == .prefer ? .prefer($0) : .require($0) } ?? .disable)
+            let clientTLS: PostgresClient.Configuration.TLS =
+                if let tlsConfiguration {
+                    location.tls == .prefer ? .prefer(tlsConfiguration) : .require(tlsConfiguration)
+                } else {
+                    .disable
+                }
+            clientConfiguration = .init(
+                host: host, port: port, username: location.user, password: password, database: location.database,
+                tls: clientTLS)
+        case .socket(let folder, let port):
+            let socket = folder + "/.s.PGSQL.\(port)"
+            connectionConfiguration = .init(
+                unixSocketPath: socket, username: location.user, password: password, database: location.database)
+            clientConfiguration = .init(
+                unixSocketPath: socket, username: location.user, password: password, database: location.database)
+        }
+        let parameters = [
+            ("lock_timeout", lockTimeout), ("statement_timeout", statementTimeout), ("application_name", "intake"),
+            ("TimeZone", "UTC"),
+        ]
+        connectionConfiguration.options.additionalStartupParameters = parameters
+        clientConfiguration.options.additionalStartupParameters = parameters
+        clientConfiguration.options.maximumConnections = 4
+        clientConfiguration.options.connectTimeout = .seconds(10)
+        do {
+            let connection = try await PostgresConnection.connect(
+                configuration: connectionConfiguration, id: 0, logger: quietLogger)
+            do {
+                try await migrate(connection, logger: quietLogger)
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+            try? await connection.close()
+        } catch {
+            throw Self.catalogError(error, context: location.description)
+        }
+        return PostgresCatalog(location: location.description, client: PostgresClient(configuration: clientConfiguration))
+    }
+
+    /// The TLS `sslmode` asks for; nil for `disable`.
+    private static func tlsConfiguration(_ location: PostgresLocation) -> TLSConfiguration? {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch location.tls {
+        case .disable:
+            return nil
+        case .prefer, .require:
+            configuration.certificateVerification = .none
+        case .verifyCA:
+            configuration.certificateVerification = .noHostnameVerification
+        case .verifyFull:
+            configuration.certificateVerification = .fullVerification
+        }
+        if let root = location.rootCertificate {
+            configuration.trustRoots = .file(root)
+        }
+        return configuration
+    }
+
+    /// Runs the migrations the database lacks, under a session advisory lock (released at the end,
+    /// or with the connection when a migration fails).
+    private static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("SELECT pg_advisory_lock(\(migrationLock))", logger: logger)
+        try await connection.query(
+            "CREATE TABLE IF NOT EXISTS schemaMigration (name TEXT PRIMARY KEY, appliedAt TIMESTAMPTZ NOT NULL)",
+            logger: logger)
+        var applied: Set<String> = []
+        for try await name in try await connection.query("SELECT name FROM schemaMigration", logger: logger)
+            .decode(String.self)
+        {
+            applied.insert(name)
+        }
+        for migration in PostgresSchema.migrations where !applied.contains(migration.name) {
+            try await connection.withTransaction(logger: logger) { transaction in
+                for statement in migration.statements {
+                    try await transaction.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await transaction.query(
+                    "INSERT INTO schemaMigration (name, appliedAt) VALUES (\(migration.name), now())", logger: logger)
+            }
+        }
+        try await connection.query("SELECT pg_advisory_unlock(\(migrationLock))", logger: logger)
+    }
+
+    public func close() async {
+        running.cancel()
+        await running.value
+    }
+
+    public func fetch(_ statements: [SQLStatement], context: String) async throws(CatalogError) -> [[[CatalogValue]]] {
+        do {
+            if statements.count == 1 {
+                return [try await client.withConnection { connection in try await Self.rows(connection, statements[0]) }]
+            }
+            return try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+                var results: [[[CatalogValue]]] = []
+                for statement in statements { results.append(try await Self.rows(connection, statement)) }
+                return results
+            }
+        } catch {
+            throw Self.catalogError(error, context: context)
+        }
+    }
+
+    /// Runs `change` in one write transaction.
+    func write<Value: Sendable>(context: String, _ change: (PostgresConnection) async throws -> Value)
+        async throws(CatalogError) -> Value
+    {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await change(connection) }
+        } catch {
+            throw Self.catalogError(error, context: context)
+        }
+    }
+
+    /// Runs one statement and decodes its rows as its result types say.
+    static func rows(_ connection: PostgresConnection, _ statement: SQLStatement) async throws -> [[CatalogValue]] {
+        let sequence = try await connection.query(query(statement.sql, statement.arguments), logger: quietLogger)
+        var rows: [[CatalogValue]] = []
+        for try await row in sequence {
+            var values: [CatalogValue] = []
+            values.reserveCapacity(statement.resultTypes.count)
+            for (cell, type) in zip(row, statement.resultTypes) {
+                values.append(try catalogValue(cell, type))
+            }
+            rows.append(values)
+        }
+        return rows
+    }
+
+    /// The statement with `?` placeholders numbered as PostgreSQL writes them (`$1`, `$2`, …).
+    static func query(_ sql: String, _ arguments: [CatalogValue]) -> PostgresQuery {
+        var numbered = ""
+        numbered.reserveCapacity(sql.utf8.count + arguments.count * 3)
+        var index = 0
+        for character in sql {
+            if character == "?" {
+                index += 1
+                numbered += "$\(index)"
+            } else {
+                numbered.append(character)
+            }
+        }
+        var bindings = PostgresBindings(capacity: arguments.count)
+        for argument in arguments {
+            switch argument {
+            case .null: bindings.appendNull()
+            case .text(let text): bindings.append(text)
+            case .integer(let integer): bindings.append(integer)
+            case .real(let real): bindings.append(real)
+            case .boolean(let boolean): bindings.append(boolean)
+            case .timestamp(let date): bindings.append(date)
+            }
+        }
+        return PostgresQuery(unsafeSQL: numbered, binds: bindings)
+    }
+
+    static func catalogValue(_ cell: PostgresCell, _ type: CatalogTable.ColumnType) throws -> CatalogValue {
+        switch type {
+        case .text: try cell.decode(String?.self).map(CatalogValue.text) ?? .null
+        case .integer: try cell.decode(Int64?.self).map(CatalogValue.integer) ?? .null
+        case .real: try cell.decode(Double?.self).map(CatalogValue.real) ?? .null
+        case .boolean: try cell.decode(Bool?.self).map(CatalogValue.boolean) ?? .null
+        case .timestamp: try cell.decode(Date?.self).map(CatalogValue.timestamp) ?? .null
+        }
+    }
+
+    /// The server's words when it gave any, never the statement's arguments.
+    static func catalogError(_ error: any Error, context: String) -> CatalogError {
+        if let error = error as? CatalogError { return error }
+        if let error = error as? PSQLError {
+            if let info = error.serverInfo {
+                let state = info[.sqlState] ?? ""
+                let message = (info[.message] ?? "server error") + " (SQLSTATE \(state))"
+                let busy = ["55P03", "57014", "40P01", "40001"].contains(state)
+                let gone = state.hasPrefix("57P") || state.hasPrefix("08")
+                let refused = state.hasPrefix("28") || state == "3D000"
+                let code: CatalogError.Code =
+                    busy ? .busy : gone ? .unreachable : refused ? .cannotOpen : .databaseError
+                return CatalogError(code: code, context: context, detail: message)
+            }
+            let detail = error.underlying.map { "\(error.code): \($0)" } ?? "\(error.code)"
+            return CatalogError(code: .unreachable, context: context, detail: detail)
+        }
+        if error is PostgresDecodingError {
+            return CatalogError(code: .databaseError, context: context, detail: "a value of an unexpected type")
+        }
+        return CatalogError(code: .unreachable, context: context, detail: "\(error)")
+    }
+}
+
+/// PostgresNIO's own log lines can carry statements' parameters (patients' names): never logged.
+let quietLogger = Logger(label: "studyintake.catalog.postgres", factory: { _ in SwiftLogNoOpLogHandler() })

@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+import StudyCatalog
+
+extension SQLiteCatalog {
+    public func record(_ submission: SubmissionRecord, duplicates policy: any DuplicatePolicy)
+        async throws(CatalogError) -> [SubmissionRecord.Finding]
+    {
+        try await write(context: "recording submission \(submission.id)") { db in
+            try Self.insert(submission, duplicates: policy, into: db)
+        }
+    }
+
+    /// One row at a time through cached statements: in-process, SQLite needs no batching.
+    private static func insert(_ submission: SubmissionRecord, duplicates policy: any DuplicatePolicy, into db: Database)
+        throws -> [SubmissionRecord.Finding]
+    {
+        let id = submission.id
+        try execute(db, SubmissionRows.insertSubmission.sql, SubmissionRows.submission(submission))
+        for study in submission.studies {
+            let patient = try rows(
+                db,
+                SQLStatement(
+                    SubmissionRows.upsertPatient.sql, SubmissionRows.patient(study.patient), returning: [.integer]))
+            try execute(
+                db, SubmissionRows.upsertStudy.sql,
+                SubmissionRows.study(study, patientRowID: patient.first?[0].integer ?? 0))
+            for level in study.spinalLevels {
+                try execute(db, SubmissionRows.insertStudyLevel.sql, [.text(study.studyInstanceUID), .text(level)])
+            }
+            try execute(db, SubmissionRows.insertSubmissionStudy.sql, [.text(id), .text(study.studyInstanceUID)])
+        }
+        for series in submission.series {
+            try execute(db, SubmissionRows.insertSeries.sql, SubmissionRows.series(series))
+            for level in series.spinalLevels {
+                try execute(db, SubmissionRows.insertSeriesLevel.sql, [.text(series.seriesInstanceUID), .text(level)])
+            }
+        }
+        var held: [SubmissionWritePlan.HeldInstance] = []
+        for sopInstanceUID in Set(submission.instances.map(\.sopInstanceUID)) {
+            held += try rows(
+                db,
+                SQLStatement(
+                    SubmissionRows.heldInstanceColumns + " WHERE i.sopInstanceUID = ?", [.text(sopInstanceUID)],
+                    returning: SubmissionRows.heldInstanceTypes)
+            ).map(SubmissionRows.heldInstance)
+        }
+        let plan = SubmissionWritePlan(submission, held: held, policy: policy)
+        var rowIDs = plan.heldRowIDs
+        let insertInstance = SubmissionRows.insert(into: "instance", columns: SubmissionRows.instanceColumns, rows: 1)
+        for instance in plan.newInstances {
+            try execute(db, insertInstance, SubmissionRows.instance(instance, submissionId: id))
+            rowIDs[.init(sopInstanceUID: instance.sopInstanceUID, headerDigest: instance.headerDigest)] =
+                db.lastInsertedRowID
+        }
+        let insertFile = SubmissionRows.insert(into: "file", columns: SubmissionRows.fileColumns, rows: 1)
+        for file in submission.files {
+            try execute(
+                db, insertFile,
+                SubmissionRows.file(
+                    file, submissionId: id, instanceRowID: plan.instanceOfFile[file.path].flatMap { rowIDs[$0] },
+                    linked: plan.linkedPaths.contains(file.path)))
+        }
+        let insertFinding = SubmissionRows.insert(into: "finding", columns: SubmissionRows.findingColumns, rows: 1)
+        for finding in submission.findings + plan.findings {
+            try execute(db, insertFinding, SubmissionRows.finding(finding, submissionId: id))
+        }
+        if submission.status == .accepted {
+            try execute(db, SubmissionRows.insertReview.sql, SubmissionRows.review(submission))
+        }
+        try execute(db, SubmissionRows.insertEvent.sql, SubmissionRows.event(submission))
+        return plan.findings
+    }
+
+    public func markRetried(_ id: String, as newSubmissionId: String, at time: Date) async throws(CatalogError) {
+        try await write(context: "retrying \(id)") { db in
+            try Self.execute(
+                db, "UPDATE submission SET status = 'retried' WHERE id = ? AND status = 'quarantined'", [.text(id)])
+            guard db.changesCount == 1 else {
+                throw CatalogError(code: .stateConflict, context: "retrying \(id)", detail: "it is not quarantined")
+            }
+            try Self.execute(
+                db, SubmissionRows.insertEvent.sql,
+                SubmissionRows.audit(actor: "intake", action: "retried-as " + newSubmissionId, subject: id, at: time))
+        }
+    }
+
+    public func insert(_ rows: [[CatalogValue]], into table: CatalogTable) async throws(CatalogError) {
+        let sql = SubmissionRows.insert(into: table.rawValue, columns: table.columns.map(\.name), rows: 1)
+        try await write(context: "copying into \(table.rawValue)") { db in
+            for row in rows { try Self.execute(db, sql, row) }
+        }
+    }
+}
