@@ -76,6 +76,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // What the tests share: the private PostgreSQL cluster's databases.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "DICOMTests",
             dependencies: ["DICOM"]
@@ -83,17 +85,17 @@ let package = Package(
         .testTarget(
             name: "StudyCatalogTests",
             dependencies: [
-                "StudyCatalog", "SQLiteCatalog", "PostgresCatalog", "Intake",
+                "StudyCatalog", "SQLiteCatalog", "PostgresCatalog", "Intake", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(
             name: "IntakeTests",
-            dependencies: ["Intake", "StudyCatalog"]
+            dependencies: ["Intake", "StudyCatalog", "TestSupport"]
         ),
         .testTarget(
             name: "IntakeCLITests",
-            dependencies: ["IntakeCLI"]
+            dependencies: ["IntakeCLI", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6],

@@ -4,8 +4,10 @@ import StudyCatalog
 /// catalog and the submission) and by `validate` (within the drop): the same header bytes are the
 /// same instance (`duplicate-identical`, info: linked, not stored again); other content under the
 /// same UID is an error (`duplicate-conflict`: kept apart, for a person to look at).
-struct DuplicateRule: DuplicatePolicy {
-    func finding(for instance: SubmissionRecord.Instance, earlier: EarlierCopy) -> SubmissionRecord.Finding {
+public struct DuplicateRule: DuplicatePolicy {
+    public init() {}
+
+    public func finding(for instance: SubmissionRecord.Instance, earlier: EarlierCopy) -> SubmissionRecord.Finding {
         let place =
             switch (earlier.submissionId, earlier.path) {
             case (nil, let path?): "\(path) in this submission"

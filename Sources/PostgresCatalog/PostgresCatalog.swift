@@ -219,6 +219,11 @@ public final class PostgresCatalog: SQLCatalog {
     /// The server's words when it gave any, never the statement's arguments.
     static func catalogError(_ error: any Error, context: String) -> CatalogError {
         if let error = error as? CatalogError { return error }
+        if let error = error as? PostgresTransactionError,
+            let cause = error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError
+        {
+            return catalogError(cause, context: context)
+        }
         if let error = error as? PSQLError {
             if let info = error.serverInfo {
                 let state = info[.sqlState] ?? ""

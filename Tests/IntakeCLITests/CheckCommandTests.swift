@@ -16,8 +16,12 @@ struct CheckCommandTests {
         return (outcome.status, codes)
     }
 
-    @Test("A fresh catalog checks clean; each kind of damage is named and exits 1")
-    func damage() throws {
+    @Test("A fresh catalog checks clean; each kind of damage is named and exits 1", arguments: CatalogBackend.allCases)
+    func damage(backend: CatalogBackend) async throws {
+        try await backend.withCatalog(damage)
+    }
+
+    private func damage() throws {
         let home = Home()
         defer { home.remove() }
         let drop = NSTemporaryDirectory() + "studyintake-check-drop-" + UUID().uuidString

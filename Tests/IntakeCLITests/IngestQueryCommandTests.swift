@@ -13,8 +13,12 @@ struct IngestQueryCommandTests {
         try #require(try JSONSerialization.jsonObject(with: outcome.standardOutput) as? [[String: Any]])
     }
 
-    @Test("Ingest prints a receipt; query studies and series print the contract's JSON keys")
-    func ingestThenQuery() throws {
+    @Test("Ingest prints a receipt; query studies and series print the contract's JSON keys", arguments: CatalogBackend.allCases)
+    func ingestThenQuery(backend: CatalogBackend) async throws {
+        try await backend.withCatalog(ingestThenQuery)
+    }
+
+    private func ingestThenQuery() throws {
         let home = Home()
         defer { home.remove() }
         let disc = IntakeProcess.sampleStudies + "/CSPINE_MR"
@@ -91,8 +95,12 @@ struct IngestQueryCommandTests {
                 == "SOPInstanceUID,SeriesInstanceUID,SOPClassUID,InstanceNumber,TransferSyntaxUID,submissionId,path,damage")
     }
 
-    @Test("A disc with error findings exits 1 and is still cataloged; the table fits 80 columns")
-    func troubledExitsOne() throws {
+    @Test("A disc with error findings exits 1 and is still cataloged; the table fits 80 columns", arguments: CatalogBackend.allCases)
+    func troubledExitsOne(backend: CatalogBackend) async throws {
+        try await backend.withCatalog(troubledExitsOne)
+    }
+
+    private func troubledExitsOne() throws {
         let home = Home()
         defer { home.remove() }
         let ingest = try IntakeProcess.run(["ingest", "--home", home.path, IntakeProcess.sampleStudies + "/TROUBLED"])

@@ -1,7 +1,19 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `intake` executable, as a script would.
 struct IntakeProcess {
+    /// The catalog the processes a test starts use (`INTAKE_CATALOG`), set by `withCatalog`; nil:
+    /// each home's own SQLite file.
+    @TaskLocal static var catalog: String?
+
+    /// The environment of an `intake` process: this one's, the test's catalog, then `extra`.
+    static func environment(_ extra: [String: String] = [:]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["INTAKE_CATALOG"] = catalog
+        return environment.merging(extra) { $1 }
+    }
+
     struct Outcome {
         var status: Int32
         var standardOutput: Data
@@ -26,7 +38,7 @@ struct IntakeProcess {
         _ arguments: [String], environment: [String: String] = [:], executable: String? = nil
     ) throws -> Outcome {
         let process = Process()
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = Self.environment(environment)
         process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? Self.executable
         process.arguments = arguments
         let output = Pipe()
@@ -70,9 +82,28 @@ struct IntakeProcess {
     static func unstarted(_ arguments: [String]) -> Process {
         let process = Process()
         process.executableURL = executable
+        process.environment = environment()
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         return process
+    }
+}
+
+/// The two catalogs the command-line tests run against: each home's SQLite file, and a PostgreSQL
+/// database in the private test cluster.
+enum CatalogBackend: String, CaseIterable, Sendable {
+    case sqlite, postgres
+
+    /// Runs `body` with the `intake` processes it starts using a fresh catalog of this backend.
+    func withCatalog<Value>(_ body: () async throws -> Value) async throws -> Value {
+        switch self {
+        case .sqlite:
+            return try await body()
+        case .postgres:
+            let url = try TestPostgres.makeDatabase()
+            defer { TestPostgres.dropDatabase(url) }
+            return try await IntakeProcess.$catalog.withValue(url) { try await body() }
+        }
     }
 }

@@ -3,8 +3,12 @@ import Testing
 
 @Suite("intake queue, run as a program")
 struct QueueCommandTests {
-    @Test("Two processes claim one review at once: one wins, the other is told who has it")
-    func concurrentClaimProcesses() throws {
+    @Test("Two processes claim one review at once: one wins, the other is told who has it", arguments: CatalogBackend.allCases)
+    func concurrentClaimProcesses(backend: CatalogBackend) async throws {
+        try await backend.withCatalog(concurrentClaimProcesses)
+    }
+
+    private func concurrentClaimProcesses() throws {
         let home = NSTemporaryDirectory() + "studyintake-queue-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: home) }
         let ingest = try IntakeProcess.run([

@@ -30,8 +30,12 @@ struct WatchCommandTests {
         }
     }
 
-    @Test("READY and settled drops are taken once; a drop with a .partial file waits")
-    func once() throws {
+    @Test("READY and settled drops are taken once; a drop with a .partial file waits", arguments: CatalogBackend.allCases)
+    func once(backend: CatalogBackend) async throws {
+        try await backend.withCatalog(once)
+    }
+
+    private func once() throws {
         let setup = try Setup()
         defer { setup.remove() }
         try setup.drop("CSPINE_CT", as: "ready", ready: true)
@@ -161,8 +165,12 @@ struct WatchCommandTests {
         #expect(again.status == 2)
     }
 
-    @Test("submission.json gives note, priority and requester, and its patient is checked against the headers")
-    func submissionForm() throws {
+    @Test("submission.json gives note, priority and requester, and its patient is checked against the headers", arguments: CatalogBackend.allCases)
+    func submissionForm(backend: CatalogBackend) async throws {
+        try await backend.withCatalog(submissionForm)
+    }
+
+    private func submissionForm() throws {
         let setup = try Setup()
         defer { setup.remove() }
         try setup.drop("CSPINE_MR", as: "with-form", ready: true)
@@ -238,8 +246,12 @@ struct WatchCommandTests {
         #expect((form?["message"] as? String)?.contains("symbolic link") == true)
     }
 
-    @Test("Two watchers on one inbox never both take a drop")
-    func twoWatchers() throws {
+    @Test("Two watchers on one inbox never both take a drop", arguments: CatalogBackend.allCases)
+    func twoWatchers(backend: CatalogBackend) async throws {
+        try await backend.withCatalog(twoWatchers)
+    }
+
+    private func twoWatchers() throws {
         let setup = try Setup()
         defer { setup.remove() }
         for index in 1...4 { try setup.drop("CHARSETS", as: "disc\(index)", ready: true) }
@@ -254,8 +266,12 @@ struct WatchCommandTests {
         #expect(try setup.submissionCount() == 4)
     }
 
-    @Test("A claim left by a crash goes back to the inbox and is done once")
-    func unfinishedClaim() throws {
+    @Test("A claim left by a crash goes back to the inbox and is done once", arguments: CatalogBackend.allCases)
+    func unfinishedClaim(backend: CatalogBackend) async throws {
+        try await backend.withCatalog(unfinishedClaim)
+    }
+
+    private func unfinishedClaim() throws {
         let setup = try Setup()
         defer { setup.remove() }
         try FileManager.default.createDirectory(atPath: setup.inbox + "/.processing", withIntermediateDirectories: true)
@@ -273,8 +289,12 @@ struct WatchCommandTests {
         #expect(try setup.submissionCount() == 1)
     }
 
-    @Test("kill -9 of the watcher at spread moments, then a restart: every drop ends in the catalog exactly once")
-    func killAndRestart() throws {
+    @Test("kill -9 of the watcher at spread moments, then a restart: every drop ends in the catalog exactly once", arguments: CatalogBackend.allCases)
+    func killAndRestart(backend: CatalogBackend) async throws {
+        try await backend.withCatalog(killAndRestart)
+    }
+
+    private func killAndRestart() throws {
         let setup = try Setup()
         defer { setup.remove() }
         for index in 1...3 { try setup.drop("CSPINE_CT", as: "disc\(index)", ready: true) }

@@ -1,6 +1,7 @@
 import Foundation
 import Intake
 import StudyCatalog
+import TestSupport
 import Testing
 
 @Suite("Ingesting the sample discs into a real catalog and store")
@@ -9,18 +10,38 @@ struct IngesterTests {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("SampleStudies").path
 
-    /// A fresh intake home in a temporary folder; `remove()` deletes it.
+    /// The two catalogs an ingest writes to: the home's SQLite file, or a PostgreSQL database.
+    enum Backend: String, CaseIterable, Sendable { case sqlite, postgres }
+
+    /// A fresh intake home in a temporary folder, with its own catalog of `backend`; `remove()`
+    /// deletes both.
     struct TemporaryHome {
         let home: IntakeHome
-        init() { home = IntakeHome(path: NSTemporaryDirectory() + "studyintake-home-" + UUID().uuidString) }
-        func remove() { try? FileManager.default.removeItem(atPath: home.path) }
+        let catalog: CatalogLocation
+
+        init(_ backend: Backend) throws {
+            home = IntakeHome(path: NSTemporaryDirectory() + "studyintake-home-" + UUID().uuidString)
+            switch backend {
+            case .sqlite: catalog = .sqlite(path: home.catalogPath)
+            case .postgres: catalog = try CatalogLocation.parse(TestPostgres.makeDatabase())
+            }
+        }
+
+        func ingester() async throws -> Ingester {
+            try await Ingester.open(home: home, catalog: catalog)
+        }
+
+        func remove() {
+            try? FileManager.default.removeItem(atPath: home.path)
+            if case .postgres = catalog { TestPostgres.dropDatabase(catalog.description) }
+        }
     }
 
-    @Test("The cervical MRI disc: counts, levels of concern, series levels, stored copies")
-    func cervicalMRI() async throws {
-        let temporary = TemporaryHome()
+    @Test("The cervical MRI disc: counts, levels of concern, series levels, stored copies", arguments: Backend.allCases)
+    func cervicalMRI(backend: Backend) async throws {
+        let temporary = try TemporaryHome(backend)
         defer { temporary.remove() }
-        let ingester = try Ingester(home: temporary.home)
+        let ingester = try await temporary.ingester()
         let receipt = try await ingester.ingest(
             drop: Self.sampleStudies + "/CSPINE_MR",
             options: .init(note: "OPLL mostly between C3 and C4 and extended to C2", priority: .urgent))
@@ -36,35 +57,35 @@ struct IngesterTests {
         #expect(receipt.findings.isEmpty)
         let stored = receipt.storedAt + "/DICOM/ST000001/SE000003/IM000018"
         #expect(FileManager.default.fileExists(atPath: stored))
-        let series = try ingester.catalog.series(matching: CatalogQuery(levels: ["C3-C4"]))
+        let series = try await ingester.catalog.series(matching: CatalogQuery(levels: ["C3-C4"]))
         #expect(series.map(\.seriesDescription) == ["AX T2 C3-C4"])
-        #expect(series.first?.plane == "axial")
+        #expect(series.first?.plane == .axial)
         let folder = try FileManager.default.attributesOfItem(atPath: receipt.storedAt)
         #expect((folder[.posixPermissions] as? Int) == 0o700)
     }
 
-    @Test("The same disc twice adds no study, series or instance and stores no byte twice")
-    func sameDiscTwice() async throws {
-        let temporary = TemporaryHome()
+    @Test("The same disc twice adds no study, series or instance and stores no byte twice", arguments: Backend.allCases)
+    func sameDiscTwice(backend: Backend) async throws {
+        let temporary = try TemporaryHome(backend)
         defer { temporary.remove() }
-        let ingester = try Ingester(home: temporary.home)
+        let ingester = try await temporary.ingester()
         let first = try await ingester.ingest(drop: Self.sampleStudies + "/CSPINE_CT")
         let second = try await ingester.ingest(drop: Self.sampleStudies + "/CSPINE_CT")
         #expect(second.counts.duplicates == 43)
         #expect(
             second.findings.allSatisfy { $0.code == "duplicate-identical" && $0.message.contains(first.submissionId) })
-        let studies = try ingester.catalog.studies(matching: CatalogQuery())
+        let studies = try await ingester.catalog.studies(matching: CatalogQuery())
         #expect(studies.count == 1)
         #expect(studies.first?.numberOfStudyRelatedInstances == 43)
         #expect(studies.first?.submissionIds.sorted() == [first.submissionId, second.submissionId].sorted())
         #expect(!FileManager.default.fileExists(atPath: second.storedAt + "/IMAGES/BONE_001.dcm"))
     }
 
-    @Test("The troubled disc: every problem is a finding, nothing is lost")
-    func troubledDisc() async throws {
-        let temporary = TemporaryHome()
+    @Test("The troubled disc: every problem is a finding, nothing is lost", arguments: Backend.allCases)
+    func troubledDisc(backend: Backend) async throws {
+        let temporary = try TemporaryHome(backend)
         defer { temporary.remove() }
-        let receipt = try await Ingester(home: temporary.home).ingest(drop: Self.sampleStudies + "/TROUBLED")
+        let receipt = try await temporary.ingester().ingest(drop: Self.sampleStudies + "/TROUBLED")
         let codes = Set(receipt.findings.map(\.code))
         #expect(
             codes == [
@@ -81,20 +102,20 @@ struct IngesterTests {
         #expect(!FileManager.default.fileExists(atPath: receipt.storedAt + "/DICOM/LINKED"))
     }
 
-    @Test("Two patients on one disc; a name in undeclared Latin-1 is still the same person")
-    func identity() async throws {
-        let temporary = TemporaryHome()
+    @Test("Two patients on one disc; a name in undeclared Latin-1 is still the same person", arguments: Backend.allCases)
+    func identity(backend: Backend) async throws {
+        let temporary = try TemporaryHome(backend)
         defer { temporary.remove() }
-        let receipt = try await Ingester(home: temporary.home).ingest(drop: Self.sampleStudies + "/TWO_PATIENTS")
+        let receipt = try await temporary.ingester().ingest(drop: Self.sampleStudies + "/TWO_PATIENTS")
         #expect(receipt.counts.patients == 2)
         #expect(receipt.findings.contains { $0.code == "multiple-patients" })
         #expect(receipt.findings.filter { $0.code == "charset-suspect" }.count == 2)
         #expect(!receipt.findings.contains { $0.code == "identity-conflict" })
     }
 
-    @Test("One PatientID with another name on the same disc is an identity conflict, not a merge")
-    func identityConflict() async throws {
-        let temporary = TemporaryHome()
+    @Test("One PatientID with another name on the same disc is an identity conflict, not a merge", arguments: Backend.allCases)
+    func identityConflict(backend: Backend) async throws {
+        let temporary = try TemporaryHome(backend)
         defer { temporary.remove() }
         let drop = temporary.home.path + "-drop"
         defer { try? FileManager.default.removeItem(atPath: drop) }
@@ -107,19 +128,19 @@ struct IngesterTests {
         let name = try #require(renamed.range(of: Data("ROE^RICHARD^A".utf8)))
         renamed.replaceSubrange(name, with: Data("ROE^RICHARD^B".utf8))
         try renamed.write(to: URL(fileURLWithPath: drop + "/B.dcm"))
-        let ingester = try Ingester(home: temporary.home)
+        let ingester = try await temporary.ingester()
         let receipt = try await ingester.ingest(drop: drop)
         #expect(receipt.counts.patients == 2)
         #expect(receipt.findings.contains { $0.code == "identity-conflict" && $0.message.contains("CT-88213") })
         #expect(receipt.findings.contains { $0.code == "multiple-patients" })
-        #expect(try ingester.catalog.studies(matching: CatalogQuery(patientID: "CT-88213")).count == 1)
+        #expect(try await ingester.catalog.studies(matching: CatalogQuery(patientID: "CT-88213")).count == 1)
     }
 
-    @Test("An interrupted ingest leaves nothing the catalog does not know; the next run cleans up")
-    func interrupted() async throws {
-        let temporary = TemporaryHome()
+    @Test("An interrupted ingest leaves nothing the catalog does not know; the next run cleans up", arguments: Backend.allCases)
+    func interrupted(backend: Backend) async throws {
+        let temporary = try TemporaryHome(backend)
         defer { temporary.remove() }
-        let ingester = try Ingester(home: temporary.home)
+        let ingester = try await temporary.ingester()
         let kept = try await ingester.ingest(drop: Self.sampleStudies + "/CHARSETS")
         // What a kill during the copy leaves: a staging folder the catalog never heard of.
         let orphan = temporary.home.storePath + "/.staging-20990101-000000-dead00"
@@ -128,17 +149,17 @@ struct IngesterTests {
         // What a kill after the commit leaves: the catalog has it, the rename did not happen.
         try FileManager.default.moveItem(
             atPath: kept.storedAt, toPath: temporary.home.storePath + "/.staging-" + kept.submissionId)
-        _ = try Ingester(home: temporary.home)
+        _ = try await temporary.ingester()
         let names = try FileManager.default.contentsOfDirectory(atPath: temporary.home.storePath)
         #expect(names == [kept.submissionId])
         #expect(FileManager.default.fileExists(atPath: kept.storedAt + "/UTF8.dcm"))
     }
 
-    @Test("--in-place indexes the files where they are and copies nothing")
-    func inPlace() async throws {
-        let temporary = TemporaryHome()
+    @Test("--in-place indexes the files where they are and copies nothing", arguments: Backend.allCases)
+    func inPlace(backend: Backend) async throws {
+        let temporary = try TemporaryHome(backend)
         defer { temporary.remove() }
-        let receipt = try await Ingester(home: temporary.home).ingest(
+        let receipt = try await temporary.ingester().ingest(
             drop: Self.sampleStudies + "/ENCODINGS", options: .init(inPlace: true))
         #expect(receipt.storedAt == Self.sampleStudies + "/ENCODINGS")
         #expect(receipt.counts.instances == 10)

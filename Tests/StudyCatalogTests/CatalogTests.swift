@@ -2,22 +2,8 @@ import Foundation
 import StudyCatalog
 import Testing
 
-@Suite("The catalog on a real SQLite file")
+@Suite("The catalog, on a real SQLite file and a real PostgreSQL database")
 struct CatalogTests {
-    /// A catalog in a fresh temporary folder; `remove()` deletes it.
-    struct TemporaryCatalog {
-        let folder: String
-        let catalog: Catalog
-
-        init() throws {
-            folder = NSTemporaryDirectory() + "studyintake-catalog-" + UUID().uuidString
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            catalog = try Catalog(path: folder + "/catalog.sqlite")
-        }
-
-        func remove() { try? FileManager.default.removeItem(atPath: folder) }
-    }
-
     static let doe = CatalogPatient(
         patientID: "MR40511", issuerOfPatientID: "ST ELSEWHERE", patientName: "DOE^JANE", patientBirthDate: "19640312",
         patientSex: "F")
@@ -31,7 +17,7 @@ struct CatalogTests {
             SubmissionRecord.Series(
                 seriesInstanceUID: "\(study).\(number)", studyInstanceUID: study, modality: number == 1 ? "MR" : "CT",
                 seriesNumber: number, seriesDescription: number == 1 ? "SAG T2 C-SPINE" : "AX BONE C5-6",
-                protocolName: nil, bodyPartExamined: "CSPINE", plane: number == 1 ? "sagittal" : "axial",
+                protocolName: nil, bodyPartExamined: "CSPINE", plane: number == 1 ? .sagittal : .axial,
                 sliceThickness: 3, magneticFieldStrength: 1.5, repetitionTime: 3000, echoTime: 100,
                 convolutionKernel: nil,
                 manufacturer: "SIEMENS", manufacturerModelName: "Avanto", spinalLevels: number == 1 ? [] : ["C5-C6"])
@@ -48,9 +34,9 @@ struct CatalogTests {
         }
         let files =
             instances.map {
-                SubmissionRecord.File(path: $0.path, size: 1000, contentHash: "hash-" + $0.headerDigest, role: "dicom")
+                SubmissionRecord.File(path: $0.path, size: 1000, contentHash: "hash-" + $0.headerDigest, role: .dicom)
             }
-            + [SubmissionRecord.File(path: "REPORT.PDF", size: 20, contentHash: "pdf", role: "document")]
+            + [SubmissionRecord.File(path: "REPORT.PDF", size: 20, contentHash: "pdf", role: .document)]
         return SubmissionRecord(
             id: id, receivedAt: Date(timeIntervalSince1970: 1_700_000_000), source: "/inbox/\(id)", status: .accepted,
             note: note, priority: .routine, levelsOfConcern: ["C3-C4"],
@@ -63,102 +49,102 @@ struct CatalogTests {
             ], series: seriesList, instances: instances, files: files, findings: [])
     }
 
-    @Test("The catalog file is created owner-only, whatever the umask")
-    func ownerOnly() throws {
+    @Test("The SQLite catalog file is created owner-only, whatever the umask")
+    func ownerOnly() async throws {
         let previous = umask(0o000)
         defer { umask(previous) }
-        let temporary = try TemporaryCatalog()
+        let temporary = try await CatalogBackend.sqlite.temporaryCatalog()
         defer { temporary.remove() }
-        let attributes = try FileManager.default.attributesOfItem(atPath: temporary.catalog.path)
+        let attributes = try FileManager.default.attributesOfItem(atPath: temporary.location)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
     }
 
-    @Test("Opening twice migrates once and keeps the data")
-    func reopen() throws {
-        let temporary = try TemporaryCatalog()
+    @Test("Opening twice migrates once and keeps the data", arguments: CatalogBackend.allCases)
+    func reopen(backend: CatalogBackend) async throws {
+        let temporary = try await backend.temporaryCatalog()
         defer { temporary.remove() }
-        try temporary.catalog.record(Self.submission(id: "S1"))
-        let again = try Catalog(path: temporary.catalog.path)
-        #expect(try again.studies(matching: CatalogQuery()).count == 1)
+        try await temporary.catalog.record(Self.submission(id: "S1"))
+        let again = try await backend.open(temporary.location)
+        #expect(try await again.studies(matching: CatalogQuery()).count == 1)
     }
 
-    @Test("A recorded submission reads back with its counts, levels and submission ids")
-    func recordAndRead() throws {
-        let temporary = try TemporaryCatalog()
+    @Test("A recorded submission reads back with its counts, levels and submission ids", arguments: CatalogBackend.allCases)
+    func recordAndRead(backend: CatalogBackend) async throws {
+        let temporary = try await backend.temporaryCatalog()
         defer { temporary.remove() }
-        try temporary.catalog.record(Self.submission(id: "S1"))
-        let study = try #require(try temporary.catalog.studies(matching: CatalogQuery()).first)
+        try await temporary.catalog.record(Self.submission(id: "S1"))
+        let study = try #require(try await temporary.catalog.studies(matching: CatalogQuery()).first)
         #expect(study.patientName == "DOE^JANE")
         #expect(study.modalitiesInStudy == ["CT", "MR"])
         #expect(study.numberOfStudyRelatedSeries == 2)
         #expect(study.numberOfStudyRelatedInstances == 6)
         #expect(study.spinalLevels == ["C3-C4", "C5-C6"])
         #expect(study.submissionIds == ["S1"])
-        let instances = try temporary.catalog.instances(matching: CatalogQuery(studyInstanceUID: "1.2.3"))
+        let instances = try await temporary.catalog.instances(matching: CatalogQuery(studyInstanceUID: "1.2.3"))
         #expect(instances.count == 6)
         #expect(instances.first?.path == "DICOM/1/IM1")
     }
 
-    @Test("The same disc twice links, adds no study, series or instance, and notes the duplicates")
-    func sameDiscTwice() throws {
-        let temporary = try TemporaryCatalog()
+    @Test("The same disc twice links, adds no study, series or instance, and notes the duplicates", arguments: CatalogBackend.allCases)
+    func sameDiscTwice(backend: CatalogBackend) async throws {
+        let temporary = try await backend.temporaryCatalog()
         defer { temporary.remove() }
-        try temporary.catalog.record(Self.submission(id: "S1"))
-        let findings = try temporary.catalog.record(Self.submission(id: "S2"))
+        try await temporary.catalog.record(Self.submission(id: "S1"))
+        let findings = try await temporary.catalog.record(Self.submission(id: "S2"))
         #expect(findings.count == 6)
         #expect(findings.allSatisfy { $0.code == "duplicate-identical" && $0.message.contains("S1") })
-        let study = try #require(try temporary.catalog.studies(matching: CatalogQuery()).first)
+        let study = try #require(try await temporary.catalog.studies(matching: CatalogQuery()).first)
         #expect(study.numberOfStudyRelatedInstances == 6)
         #expect(study.numberOfStudyRelatedSeries == 2)
         #expect(study.submissionIds == ["S1", "S2"])
-        #expect(try temporary.catalog.series(matching: CatalogQuery()).count == 2)
+        #expect(try await temporary.catalog.series(matching: CatalogQuery()).count == 2)
     }
 
-    @Test("The same SOPInstanceUID with other content is kept apart and flagged as an error")
-    func conflict() throws {
-        let temporary = try TemporaryCatalog()
+    @Test("The same SOPInstanceUID with other content is kept apart and flagged as an error", arguments: CatalogBackend.allCases)
+    func conflict(backend: CatalogBackend) async throws {
+        let temporary = try await backend.temporaryCatalog()
         defer { temporary.remove() }
-        try temporary.catalog.record(Self.submission(id: "S1"))
-        let findings = try temporary.catalog.record(Self.submission(id: "S2", hashSalt: "-corrected"))
+        try await temporary.catalog.record(Self.submission(id: "S1"))
+        let findings = try await temporary.catalog.record(Self.submission(id: "S2", hashSalt: "-corrected"))
         #expect(findings.count == 6)
         #expect(
             findings.allSatisfy {
                 $0.code == "duplicate-conflict" && $0.severity == .error && $0.message.contains("S1")
             })
-        #expect(try temporary.catalog.instances(matching: CatalogQuery()).count == 12)
+        #expect(try await temporary.catalog.instances(matching: CatalogQuery()).count == 12)
     }
 
-    @Test("One PatientID with another name and birth date is another patient")
-    func patientsNotMergedByID() throws {
-        let temporary = try TemporaryCatalog()
+    @Test("One PatientID with another name and birth date is another patient", arguments: CatalogBackend.allCases)
+    func patientsNotMergedByID(backend: CatalogBackend) async throws {
+        let temporary = try await backend.temporaryCatalog()
         defer { temporary.remove() }
         var other = Self.doe
         other.patientName = "ROE^RICHARD"
         other.patientBirthDate = "19580101"
-        try temporary.catalog.record(Self.submission(id: "S1"))
-        try temporary.catalog.record(Self.submission(id: "S2", patient: other, study: "9.8.7"))
-        #expect(try temporary.catalog.studies(matching: CatalogQuery(patientID: "MR40511")).count == 2)
+        try await temporary.catalog.record(Self.submission(id: "S1"))
+        try await temporary.catalog.record(Self.submission(id: "S2", patient: other, study: "9.8.7"))
+        #expect(try await temporary.catalog.studies(matching: CatalogQuery(patientID: "MR40511")).count == 2)
         #expect(
-            try temporary.catalog.studies(matching: CatalogQuery(patientName: "roe")).map(\.studyInstanceUID) == [
+            try await temporary.catalog.studies(matching: CatalogQuery(patientName: "roe")).map(\.studyInstanceUID) == [
                 "9.8.7"
             ])
     }
 
-    @Test("A submission that fails half way leaves nothing behind")
-    func atomic() throws {
-        let temporary = try TemporaryCatalog()
+    @Test("A submission that fails half way leaves nothing behind", arguments: CatalogBackend.allCases)
+    func atomic(backend: CatalogBackend) async throws {
+        let temporary = try await backend.temporaryCatalog()
         defer { temporary.remove() }
-        try temporary.catalog.record(Self.submission(id: "S1"))
+        try await temporary.catalog.record(Self.submission(id: "S1"))
         // The same submission id again: the submission row fails, after nothing else was written.
         var repeated = Self.submission(id: "S1", study: "5.5.5")
         repeated.studies[0].patient.patientID = "NEW"
-        #expect(throws: CatalogError.self) { try temporary.catalog.record(repeated) }
+        await #expect(throws: CatalogError.self) { try await temporary.catalog.record(repeated) }
         // A submission whose file list names one path twice fails at the end, after its studies.
         var broken = Self.submission(id: "S3", study: "6.6.6")
         broken.files.append(broken.files[0])
-        #expect(throws: CatalogError.self) { try temporary.catalog.record(broken) }
-        #expect(try temporary.catalog.studies(matching: CatalogQuery()).map(\.studyInstanceUID) == ["1.2.3"])
-        #expect(try temporary.catalog.studies(matching: CatalogQuery(patientID: "NEW")).isEmpty)
+        await #expect(throws: CatalogError.self) { try await temporary.catalog.record(broken) }
+        #expect(try await temporary.catalog.studies(matching: CatalogQuery()).map(\.studyInstanceUID) == ["1.2.3"])
+        #expect(try await temporary.catalog.studies(matching: CatalogQuery(patientID: "NEW")).isEmpty)
     }
 
     @Test(
@@ -187,27 +173,33 @@ struct CatalogTests {
             (CatalogQuery(limit: 1), ["1.2.3"]),
             (CatalogQuery(modality: "MR", studyDate: "20240101-"), ["1.2.3"]),
         ])
-    func studyFilters(query: CatalogQuery, expected: [String]) throws {
-        let temporary = try TemporaryCatalog()
+    func studyFilters(query: CatalogQuery, expected: [String]) async throws {
+        for backend in CatalogBackend.allCases {
+            try await studyFilters(query: query, expected: expected, backend: backend)
+        }
+    }
+
+    private func studyFilters(query: CatalogQuery, expected: [String], backend: CatalogBackend) async throws {
+        let temporary = try await backend.temporaryCatalog()
         defer { temporary.remove() }
         let mueller = CatalogPatient(
             patientID: "445566", issuerOfPatientID: nil, patientName: "MÜLLER^JÜRGEN", patientBirthDate: "19510707",
             patientSex: "M")
-        try temporary.catalog.record(Self.submission(id: "S1"))
-        try temporary.catalog.record(Self.submission(id: "S2", patient: mueller, study: "2.2.2", date: "20190203"))
-        #expect(try temporary.catalog.studies(matching: query).map(\.studyInstanceUID) == expected)
+        try await temporary.catalog.record(Self.submission(id: "S1"))
+        try await temporary.catalog.record(Self.submission(id: "S2", patient: mueller, study: "2.2.2", date: "20190203"))
+        #expect(try await temporary.catalog.studies(matching: query).map(\.studyInstanceUID) == expected, "\(backend)")
     }
 
-    @Test("Series filters apply to the series themselves")
-    func seriesFilters() throws {
-        let temporary = try TemporaryCatalog()
+    @Test("Series filters apply to the series themselves", arguments: CatalogBackend.allCases)
+    func seriesFilters(backend: CatalogBackend) async throws {
+        let temporary = try await backend.temporaryCatalog()
         defer { temporary.remove() }
-        try temporary.catalog.record(Self.submission(id: "S1"))
-        let mr = try temporary.catalog.series(matching: CatalogQuery(modality: "MR"))
+        try await temporary.catalog.record(Self.submission(id: "S1"))
+        let mr = try await temporary.catalog.series(matching: CatalogQuery(modality: "MR"))
         #expect(mr.map(\.seriesInstanceUID) == ["1.2.3.1"])
-        #expect(mr.first?.plane == "sagittal")
+        #expect(mr.first?.plane == .sagittal)
         #expect(mr.first?.numberOfSeriesRelatedInstances == 3)
-        let atLevel = try temporary.catalog.series(matching: CatalogQuery(levels: ["C5-C6", "C5", "C6"]))
+        let atLevel = try await temporary.catalog.series(matching: CatalogQuery(levels: ["C5-C6", "C5", "C6"]))
         #expect(atLevel.map(\.seriesInstanceUID) == ["1.2.3.2"])
         #expect(atLevel.first?.spinalLevels == ["C5-C6"])
     }

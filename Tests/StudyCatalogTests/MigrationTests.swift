@@ -1,13 +1,15 @@
 import Foundation
 import GRDB
+import Intake
+import StudyCatalog
 import Testing
 
-@testable import StudyCatalog
+@testable import SQLiteCatalog
 
 @Suite("Migrating a catalog written by an earlier version")
 struct MigrationTests {
     @Test("v3 keeps every row of a v2 catalog; its instances are never taken for identical to new ones")
-    func fromVersion2() throws {
+    func fromVersion2() async throws {
         let folder = NSTemporaryDirectory() + "studyintake-migration-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -15,8 +17,8 @@ struct MigrationTests {
         // A catalog as the previous version left it: schema up to v2, one submission of one instance.
         do {
             let queue = try DatabaseQueue(path: path)
-            try CatalogSchema.migrator.migrate(queue, upTo: "v2-submission-requester")
-            try queue.write { db in
+            try SQLiteSchema.migrator.migrate(queue, upTo: "v2-submission-requester")
+            try await queue.write { db in
                 try db.execute(
                     sql: """
                         INSERT INTO submission (id, receivedAt, source, status, priority) VALUES
@@ -33,9 +35,9 @@ struct MigrationTests {
             }
         }
 
-        let catalog = try Catalog(path: path)
-        #expect(try catalog.submissionStatus("old") == .accepted)
-        let kept = try catalog.catalogedSubmissions()
+        let catalog = try SQLiteCatalog(path: path)
+        #expect(try await catalog.submissionStatus("old") == .accepted)
+        let kept = try await catalog.catalogedSubmissions()
         #expect(kept.first?.files.map(\.path) == ["DICOM/IM1"])
         #expect(kept.first?.files.first?.contentHash == "abc123")
         #expect(kept.first?.files.first?.headerDigest == "whole-file-sha256:abc123")
@@ -44,7 +46,43 @@ struct MigrationTests {
         // The same SOPInstanceUID again: a conflict, kept apart, never linked to the old row.
         var resent = CatalogTests.submission(id: "new", study: "1.2.3", series: 1)
         resent.instances[0].sopInstanceUID = "1.2.3.1.1"
-        let findings = try catalog.record(resent)
+        let findings = try await catalog.record(resent, duplicates: DuplicateRule())
         #expect(findings.map(\.code) == ["duplicate-conflict"])
+    }
+
+    @Test("v5 makes a file linked to an earlier identical copy a fact of its row, from the findings that said so")
+    func linkedFromFindings() async throws {
+        let folder = NSTemporaryDirectory() + "studyintake-migration-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/catalog.sqlite"
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try SQLiteSchema.migrator.migrate(queue, upTo: "v4-instance-damage")
+            try await queue.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO submission (id, receivedAt, source, status, priority) VALUES
+                            ('first', '2024-01-01T00:00:00Z', '/inbox/a', 'accepted', 'routine'),
+                            ('again', '2024-01-02T00:00:00Z', '/inbox/b', 'accepted', 'routine');
+                        INSERT INTO patient (id, patientID, issuerOfPatientID, nameKey, patientBirthDate)
+                            VALUES (1, 'P1', '', 'DOE^JANE', '19640312');
+                        INSERT INTO study (studyInstanceUID, patientRowID) VALUES ('1.2.3', 1);
+                        INSERT INTO series (seriesInstanceUID, studyInstanceUID, modality) VALUES ('1.2.3.1', '1.2.3', 'MR');
+                        INSERT INTO instance (id, sopInstanceUID, headerDigest, seriesInstanceUID, firstSubmissionId)
+                            VALUES (7, '1.2.3.1.1', 'd1', '1.2.3.1', 'first');
+                        INSERT INTO file (submissionId, path, size, contentHash, role, instanceRowID) VALUES
+                            ('first', 'IM1', 1000, 'h1', 'dicom', 7), ('again', 'IM1', 1000, 'h1', 'dicom', 7),
+                            ('again', 'REPORT.PDF', 10, 'h2', 'document', NULL);
+                        INSERT INTO finding (submissionId, severity, code, message, path, uid) VALUES
+                            ('again', 'info', 'duplicate-identical', 'already cataloged from submission first', 'IM1', '1.2.3.1.1');
+                        """)
+            }
+        }
+        let catalog = try SQLiteCatalog(path: path)
+        #expect(try await catalog.linkedDuplicatePaths("again") == ["IM1"])
+        #expect(try await catalog.linkedDuplicatePaths("first") == [])
+        let kept = try await catalog.catalogedSubmissions()
+        #expect(kept.map { $0.files.map(\.path) } == [["REPORT.PDF"], ["IM1"]])
     }
 }

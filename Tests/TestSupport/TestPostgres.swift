@@ -1,0 +1,58 @@
+import Foundation
+
+/// The private PostgreSQL cluster the tests use: `Scripts/test` starts one (`Scripts/test-postgres
+/// start FOLDER`) and names its socket folder in `INTAKE_TEST_POSTGRES_HOST`. A test that needs it
+/// and finds none fails, saying how to start one: it is never skipped.
+public enum TestPostgres {
+    public struct Unavailable: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The cluster's socket folder.
+    public static func host() throws -> String {
+        guard let host = ProcessInfo.processInfo.environment["INTAKE_TEST_POSTGRES_HOST"], !host.isEmpty else {
+            throw Unavailable(
+                description: """
+                    no PostgreSQL for the tests: run them with Scripts/test, or start a private cluster with \
+                    `Scripts/test-postgres start /tmp/intake-pg` and set INTAKE_TEST_POSTGRES_HOST=/tmp/intake-pg
+                    """)
+        }
+        return host
+    }
+
+    /// A new, empty database in the cluster; its catalog URL.
+    public static func makeDatabase() throws -> String {
+        let host = try host()
+        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        try psql(host: host, "CREATE DATABASE \(name)")
+        return url(of: name, host: host)
+    }
+
+    public static func url(of database: String, host: String) -> String {
+        "postgres://intake@/\(database)?host=\(host)"
+    }
+
+    /// Drops the database of a catalog URL, closing whatever connections it still has.
+    public static func dropDatabase(_ url: String) {
+        guard let host = try? host(), let name = url.split(separator: "/").last?.split(separator: "?").first else {
+            return
+        }
+        try? psql(host: host, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    }
+
+    /// Runs one SQL command as the cluster's superuser.
+    public static func psql(host: String, database: String = "postgres", _ sql: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        process.arguments = ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", host, "-U", "intake", "-d", database, "-c", sql]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let message = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Unavailable(description: "psql \(sql): \(String(decoding: message, as: UTF8.self))")
+        }
+    }
+}
