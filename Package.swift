@@ -95,7 +95,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntakeCLITests",
-            dependencies: ["IntakeCLI", "TestSupport"]
+            dependencies: ["IntakeCLI", "TestSupport", "PostgresCatalog"]
         ),
     ],
     swiftLanguageModes: [.v6],

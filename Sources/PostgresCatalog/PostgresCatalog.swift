@@ -17,7 +17,7 @@ public final class PostgresCatalog: SQLCatalog {
     /// lock: one submission is judged against every instance committed before it, whichever host
     /// wrote that).
     static let migrationLock: Int64 = 0x5354_5544_594D_4947
-    static let recordLock: Int64 = 0x5354_5544_5952_4543
+    public static let recordLock: Int64 = 0x5354_5544_5952_4543
 
     /// A statement or a lock wait longer than these is given up, as a busy SQLite catalog is.
     static let lockTimeout = "10s"

@@ -1,4 +1,6 @@
 import Foundation
+import PostgresCatalog
+import TestSupport
 import Testing
 
 @Suite("Faults: a full disk, a busy catalog, a file changing under the copy")
@@ -175,5 +177,104 @@ struct FaultTests {
         #expect(try submissions(home) == 0)
         let hidden = try FileManager.default.contentsOfDirectory(atPath: home + "/store").filter { $0.hasPrefix(".") }
         #expect(hidden.isEmpty, "\(hidden)")
+    }
+}
+
+@Suite("Faults of a PostgreSQL catalog, run as programs")
+struct PostgresFaultTests {
+    /// A psql session holding the submission-write lock every ingest takes, until it is killed
+    /// (the server sees the session gone within 200 ms and lets the lock go).
+    static func holdRecordLock(_ url: String, host: String? = nil) throws -> Process {
+        let name = TestPostgres.databaseName(of: url)
+        let holder = TestPostgres.psqlProcess(
+            host: try host ?? TestPostgres.host(), database: name, "SET client_connection_check_interval = '200ms'",
+            "SELECT pg_advisory_lock(\(PostgresCatalog.recordLock))",
+            "SELECT pg_sleep(600)")
+        holder.standardOutput = FileHandle.nullDevice
+        try holder.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        return holder
+    }
+
+    @Test("The server unreachable at start: one clear line, exit 2, for every command")
+    func unreachable() throws {
+        let home = NSTemporaryDirectory() + "studyintake-pg-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let missing = "postgres://intake@/intake?host=/nonexistent-socket-folder"
+        for arguments in [["stats"], ["ingest", IntakeProcess.sampleStudies + "/CHARSETS"], ["watch", "--once", "--inbox", home]] {
+            let outcome = try IntakeProcess.run(
+                ["--home", home] + arguments, environment: ["INTAKE_CATALOG": missing])
+            #expect(outcome.status == 2, "\(arguments)")
+            let lines = outcome.standardError.split(separator: "\n")
+            #expect(lines.count == 1 && lines[0].hasPrefix("intake: catalog postgres://intake@/intake"), "\(lines)")
+        }
+        let password = try IntakeProcess.run(
+            ["--home", home, "stats"], environment: ["INTAKE_CATALOG": "postgres://intake:secret@/intake?host=/tmp"])
+        #expect(password.status == 2)
+        #expect(password.standardError.contains("~/.pgpass") && !password.standardError.contains("secret"))
+    }
+
+    @Test("A lock held past the timeout fails the ingest like a busy SQLite catalog: exit 2, nothing kept; then it goes in")
+    func lockTimeout() throws {
+        let url = try TestPostgres.makeDatabase()
+        defer { TestPostgres.dropDatabase(url) }
+        let home = NSTemporaryDirectory() + "studyintake-pg-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try IntakeProcess.$catalog.withValue(url) {
+            #expect(try IntakeProcess.run(["--home", home, "stats"]).status == 0)
+            let holder = try Self.holdRecordLock(url)
+            let busy = try IntakeProcess.run(["--home", home, "ingest", IntakeProcess.sampleStudies + "/CHARSETS"])
+            kill(holder.processIdentifier, SIGKILL)
+            holder.waitUntilExit()
+            #expect(busy.status == 2)
+            #expect(busy.standardError.contains("lock timeout"), "\(busy.standardError)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: home + "/store").filter { !$0.hasSuffix(".lock") }.isEmpty)
+            #expect(try TestPostgres.query(url, "SELECT count(*) FROM submission") == ["0"])
+            let again = try IntakeProcess.run(["--home", home, "ingest", IntakeProcess.sampleStudies + "/CHARSETS"])
+            #expect(again.status == 0, "\(again.standardError)")
+        }
+    }
+
+    @Test("PostgreSQL restarted in the middle of an ingest: rolled back, the drop back in the inbox, taken once later")
+    func restartMidIngest() async throws {
+        // A cluster of its own: restarting the shared one would cut the other tests' connections.
+        let cluster = try PrivateCluster()
+        defer { cluster.stop() }
+        let url = cluster.url
+        let root = NSTemporaryDirectory() + "studyintake-pg-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let inbox = root + "/inbox"
+        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: IntakeProcess.sampleStudies + "/CSPINE_CT", toPath: inbox + "/ct")
+        #expect(FileManager.default.createFile(atPath: inbox + "/ct/READY", contents: nil))
+        // The ingest's transaction waits for the lock this session holds: the restart cuts it mid-way.
+        let holder = try Self.holdRecordLock(url, host: cluster.host)
+        let watcher = try IntakeProcess.$catalog.withValue(url) {
+            try IntakeProcess.start(["--home", root + "/home", "watch", "--inbox", inbox, "--settle", "0", "--poll", "1"])
+        }
+        defer {
+            kill(watcher.processIdentifier, SIGTERM)
+            watcher.waitUntilExit()
+        }
+        let claimed = Date().addingTimeInterval(30)
+        while Date() < claimed, FileManager.default.fileExists(atPath: inbox + "/ct") {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(!FileManager.default.fileExists(atPath: inbox + "/ct"), "the watcher claimed the drop")
+        try await Task.sleep(for: .seconds(1))
+        try cluster.restart()
+        holder.waitUntilExit()
+        // Back in the inbox, tried again after its back-off, cataloged once.
+        let deadline = Date().addingTimeInterval(90)
+        var submissions: [String] = []
+        while Date() < deadline {
+            submissions = (try? TestPostgres.psql(host: cluster.host, "SELECT status FROM submission")) ?? []
+            if !submissions.isEmpty && !FileManager.default.fileExists(atPath: inbox + "/ct") { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        #expect(submissions == ["accepted"])
+        #expect(try TestPostgres.psql(host: cluster.host, "SELECT count(*) FROM instance") == ["43"])
+        let check = try IntakeProcess.$catalog.withValue(url) { try IntakeProcess.run(["--home", root + "/home", "check"]) }
+        #expect(check.status == 0, "\(check.text)")
     }
 }

@@ -34,25 +34,77 @@ public enum TestPostgres {
 
     /// Drops the database of a catalog URL, closing whatever connections it still has.
     public static func dropDatabase(_ url: String) {
-        guard let host = try? host(), let name = url.split(separator: "/").last?.split(separator: "?").first else {
-            return
-        }
-        try? psql(host: host, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        guard let host = try? host() else { return }
+        try? psql(host: host, "DROP DATABASE IF EXISTS \(databaseName(of: url)) WITH (FORCE)")
     }
 
-    /// Runs one SQL command as the cluster's superuser.
-    public static func psql(host: String, database: String = "postgres", _ sql: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        process.arguments = ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", host, "-U", "intake", "-d", database, "-c", sql]
+    /// Runs one SQL command as the cluster's superuser; its rows, one line each, `|`-separated.
+    @discardableResult
+    public static func psql(host: String, database: String = "postgres", _ sql: String) throws -> [String] {
+        let process = psqlProcess(host: host, database: database, sql)
         let errors = Pipe()
+        let output = Pipe()
         process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
+        process.standardOutput = output
         try process.run()
+        let rows = output.fileHandleForReading.readDataToEndOfFile()
         let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw Unavailable(description: "psql \(sql): \(String(decoding: message, as: UTF8.self))")
+        }
+        return String(decoding: rows, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    /// Runs one SQL query on the database of a catalog URL; its rows.
+    public static func query(_ url: String, _ sql: String) throws -> [String] {
+        try psql(host: try host(), database: databaseName(of: url), sql)
+    }
+
+    /// The database of a catalog URL as `url(of:host:)` writes it.
+    public static func databaseName(of url: String) -> String {
+        let path = url.components(separatedBy: "@/").last ?? ""
+        return String(path.split(separator: "?").first ?? "")
+    }
+
+    /// psql set up (not started) to run `sql` as the cluster's superuser, rows unaligned, no headers.
+    public static func psqlProcess(host: String, database: String = "postgres", _ sql: String...) -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        process.arguments =
+            ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", host, "-U", "intake", "-d", database]
+            + sql.flatMap { ["-c", $0] }
+        return process
+    }
+}
+
+/// A cluster of a test's own, for a test that restarts its server (which would cut every other
+/// test's connections in the shared one): `Scripts/test-postgres` in a temporary folder.
+public struct PrivateCluster {
+    public let host: String
+
+    public init() throws {
+        host = NSTemporaryDirectory() + "intake-pg-" + UUID().uuidString.prefix(8)
+        try Self.script("start", host)
+    }
+
+    /// The catalog URL of the cluster's `postgres` database.
+    public var url: String { TestPostgres.url(of: "postgres", host: host) }
+
+    public func restart() throws { try Self.script("restart", host) }
+
+    public func stop() {
+        try? Self.script("stop", host)
+        try? FileManager.default.removeItem(atPath: host)
+    }
+
+    /// Runs the script through `system`: the server it starts keeps every descriptor it inherits,
+    /// and Foundation's `Process` would wait for one of them to close.
+    private static func script(_ command: String, _ folder: String) throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Scripts/test-postgres").path
+        guard system("'\(script)' \(command) '\(folder)' >/dev/null") == 0 else {
+            throw TestPostgres.Unavailable(description: "Scripts/test-postgres \(command) \(folder) failed")
         }
     }
 }
