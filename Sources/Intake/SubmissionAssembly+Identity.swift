@@ -1,0 +1,66 @@
+import DICOM
+import Foundation
+import StudyCatalog
+
+/// The identity rules: patients on one disc, one PatientID under two names.
+extension SubmissionAssembly {
+    /// `multiple-patients`, `identity-conflict` and `empty-submission`.
+    func identityFindings() -> [Finding] {
+        var result: [Finding] = []
+        if let form, !instances.isEmpty, form.patientName != nil || form.patientBirthDate != nil {
+            let typedName = form.patientName.map(NameKey.make)
+            let matches = patients.contains { patient in
+                (typedName == nil || typedName == patient.nameKey)
+                    && (form.patientBirthDate == nil || form.patientBirthDate == patient.patientBirthDate)
+            }
+            if !matches {
+                let fields = [form.patientName.map { _ in "name" }, form.patientBirthDate.map { _ in "birth date" }]
+                    .compactMap { $0 }.joined(separator: " and ")
+                result.append(
+                    Finding(
+                        severity: .warning, code: "identity-conflict",
+                        message:
+                            "the patient \(fields) typed in \(SubmissionForm.fileName) match no patient in the headers",
+                        path: SubmissionForm.fileName))
+            }
+        }
+        if instances.isEmpty {
+            result.append(
+                Finding(severity: .error, code: "empty-submission", message: "no readable DICOM instance was found"))
+        }
+        if patients.count > 1 {
+            result.append(
+                Finding(
+                    severity: .warning, code: "multiple-patients",
+                    message: "\(patients.count) patients on one submission"))
+        }
+        let byID = Dictionary(grouping: patients.filter { $0.patientID != nil }) {
+            ($0.patientID ?? "") + "\u{0}" + ($0.issuerOfPatientID ?? "")
+        }
+        for (_, group) in byID.sorted(by: { $0.key < $1.key }) where group.count > 1 {
+            result.append(
+                Finding(
+                    severity: .warning, code: "identity-conflict",
+                    message:
+                        "PatientID \(group[0].patientID!) is used with \(group.count) different names or birth dates"))
+        }
+        return result
+    }
+
+    func receipt(record: SubmissionRecord, catalogFindings: [Finding], storedAt: String) -> Receipt {
+        let all = (record.findings + catalogFindings).sorted { ($0.severity, $0.code) < ($1.severity, $1.code) }
+        let dicomCount = files.filter { $0.role == .dicom || $0.role == .dicomdir }
+            .count
+        return Receipt(
+            submissionId: id, status: record.status.rawValue, source: record.source, storedAt: storedAt,
+            counts: Receipt.Counts(
+                files: files.count, dicom: dicomCount, nonDicom: files.count - dicomCount, patients: patients.count,
+                studies: studyOrder.count, series: seriesOrder.count, instances: instances.count,
+                duplicates: catalogFindings.filter { $0.code == "duplicate-identical" }.count),
+            spinalLevels: record.levelsOfConcern, attachments: attachments.sorted(),
+            findings: all.map {
+                Receipt.Finding(
+                    severity: $0.severity.rawValue, code: $0.code, message: $0.message, path: $0.path, uid: $0.uid)
+            })
+    }
+}
