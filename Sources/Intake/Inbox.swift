@@ -230,7 +230,7 @@ public final class Inbox: Sendable {
                 metadata: [
                     "drop": "\(Self.tag(name))", "submission": "\(id)",
                     // The drop's folder name may be a patient's: only its tag goes to the log.
-                    "error": "\("\(error)".replacingOccurrences(of: name, with: Self.tag(name)))",
+                    "error": "\(Self.withoutDropName("\(error)", name))",
                 ])
             // Back only when the catalog surely lacks it; when it cannot say (the database is
             // unreachable), the claim stays and the next recovery decides.
@@ -240,6 +240,13 @@ public final class Inbox: Sendable {
             backoff.failed(name)
             return nil
         }
+    }
+
+    /// An error's text with the drop's name, where it appears in a path (`/NAME`, a claim's
+    /// `--NAME`), replaced by its tag: a short name (`ct`) elsewhere in the words stays as it is.
+    static func withoutDropName(_ text: String, _ name: String) -> String {
+        text.replacingOccurrences(of: "/" + name, with: "/" + tag(name))
+            .replacingOccurrences(of: "--" + name, with: "--" + tag(name))
     }
 
     /// Where an unfinished claim goes back to: its own name, or, when staff have since put a

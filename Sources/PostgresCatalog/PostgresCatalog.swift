@@ -6,11 +6,14 @@ import StudyCatalog
 
 /// The shared catalog: a PostgreSQL database that several intake hosts and many reviewers use at
 /// once. Its reads are `SQLCatalog`'s; its writes are batched, one transaction each.
+///
+/// Each operation opens its own connection and closes it (a few milliseconds on a socket): a
+/// server restarted between two operations is simply connected to again, and one that goes away
+/// during an operation fails that operation at once, never leaving a pool waiting to reconnect.
 public final class PostgresCatalog: SQLCatalog {
     public let location: String
     public var dialect: SQLDialect { .postgres }
-    let client: PostgresClient
-    private let running: Task<Void, Never>
+    let configuration: PostgresConnection.Configuration
     let logger = quietLogger
 
     /// Advisory lock keys: schema migrations (session lock), and submission writes (transaction
@@ -23,10 +26,9 @@ public final class PostgresCatalog: SQLCatalog {
     static let lockTimeout = "10s"
     static let statementTimeout = "120s"
 
-    private init(location: String, client: PostgresClient) {
+    private init(location: String, configuration: PostgresConnection.Configuration) {
         self.location = location
-        self.client = client
-        running = Task { await client.run() }
+        self.configuration = configuration
     }
 
     /// Connects, creates or migrates the schema (once, under an advisory lock, when several hosts
@@ -34,34 +36,21 @@ public final class PostgresCatalog: SQLCatalog {
     /// refused login is one `unreachable`/`cannotOpen` error, at once.
     public static func open(_ location: PostgresLocation) async throws(CatalogError) -> PostgresCatalog {
         let password = location.password()
-        let tlsConfiguration = Self.tlsConfiguration(location)
         let context: NIOSSLContext?
         do {
-            context = try tlsConfiguration.map(NIOSSLContext.init(configuration:))
+            context = try Self.tlsConfiguration(location).map(NIOSSLContext.init(configuration:))
         } catch {
             throw CatalogError(code: .cannotOpen, context: location.description, detail: "TLS: \(error)")
         }
         var connectionConfiguration: PostgresConnection.Configuration
-        var clientConfiguration: PostgresClient.Configuration
         switch location.endpoint {
         case .tcp(let host, let port):
             connectionConfiguration = .init(
                 host: host, port: port, username: location.user, password: password, database: location.database,
                 tls: context.map { location.tls == .prefer ? .prefer($0) : .require($0) } ?? .disable)
-            let clientTLS: PostgresClient.Configuration.TLS =
-                if let tlsConfiguration {
-                    location.tls == .prefer ? .prefer(tlsConfiguration) : .require(tlsConfiguration)
-                } else {
-                    .disable
-                }
-            clientConfiguration = .init(
-                host: host, port: port, username: location.user, password: password, database: location.database,
-                tls: clientTLS)
         case .socket(let folder, let port):
             let socket = folder + "/.s.PGSQL.\(port)"
             connectionConfiguration = .init(
-                unixSocketPath: socket, username: location.user, password: password, database: location.database)
-            clientConfiguration = .init(
                 unixSocketPath: socket, username: location.user, password: password, database: location.database)
         }
         let parameters = [
@@ -69,9 +58,7 @@ public final class PostgresCatalog: SQLCatalog {
             ("TimeZone", "UTC"),
         ]
         connectionConfiguration.options.additionalStartupParameters = parameters
-        clientConfiguration.options.additionalStartupParameters = parameters
-        clientConfiguration.options.maximumConnections = 4
-        clientConfiguration.options.connectTimeout = .seconds(10)
+        connectionConfiguration.options.connectTimeout = .seconds(10)
         do {
             let connection = try await PostgresConnection.connect(
                 configuration: connectionConfiguration, id: 0, logger: quietLogger)
@@ -85,7 +72,7 @@ public final class PostgresCatalog: SQLCatalog {
         } catch {
             throw Self.catalogError(error, context: location.description)
         }
-        return PostgresCatalog(location: location.description, client: PostgresClient(configuration: clientConfiguration))
+        return PostgresCatalog(location: location.description, configuration: connectionConfiguration)
     }
 
     /// The TLS `sslmode` asks for; nil for `disable`.
@@ -132,22 +119,33 @@ public final class PostgresCatalog: SQLCatalog {
         try await connection.query("SELECT pg_advisory_unlock(\(migrationLock))", logger: logger)
     }
 
-    public func close() async {
-        running.cancel()
-        await running.value
+    /// Nothing is held between operations.
+    public func close() async {}
+
+    /// Runs `body` on a connection of its own, closed afterwards whatever happens.
+    func withConnection<Value: Sendable>(_ body: (PostgresConnection) async throws -> Value) async throws -> Value {
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        do {
+            let value = try await body(connection)
+            try? await connection.close()
+            return value
+        } catch {
+            try? await connection.close()
+            throw error
+        }
     }
 
     public func fetch(_ statements: [SQLStatement], context: String) async throws(CatalogError) -> [[[CatalogValue]]] {
         do {
             if statements.count == 1 {
-                return [try await client.withConnection { connection in try await Self.rows(connection, statements[0]) }]
+                return [try await withConnection { connection in try await Self.rows(connection, statements[0]) }]
             }
-            return try await client.withTransaction(logger: logger) { connection in
+            return try await withConnection { connection in try await connection.withTransaction(logger: logger) { connection in
                 try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
                 var results: [[[CatalogValue]]] = []
                 for statement in statements { results.append(try await Self.rows(connection, statement)) }
                 return results
-            }
+            } }
         } catch {
             throw Self.catalogError(error, context: context)
         }
@@ -158,7 +156,9 @@ public final class PostgresCatalog: SQLCatalog {
         async throws(CatalogError) -> Value
     {
         do {
-            return try await client.withTransaction(logger: logger) { connection in try await change(connection) }
+            return try await withConnection { connection in
+                try await connection.withTransaction(logger: logger) { connection in try await change(connection) }
+            }
         } catch {
             throw Self.catalogError(error, context: context)
         }

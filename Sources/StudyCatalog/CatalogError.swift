@@ -28,9 +28,4 @@ public struct CatalogError: Error, Sendable, CustomStringConvertible {
         self.context = context
         self.detail = detail
     }
-
-    /// The same error, with what was being done put in front of its context.
-    public func during(_ operation: String) -> CatalogError {
-        CatalogError(code: code, context: operation, detail: detail)
-    }
 }

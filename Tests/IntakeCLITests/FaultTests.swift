@@ -180,7 +180,7 @@ struct FaultTests {
     }
 }
 
-@Suite("Faults of a PostgreSQL catalog, run as programs")
+@Suite("Faults of a PostgreSQL catalog, run as programs", .serialized, .timeLimit(.minutes(3)))
 struct PostgresFaultTests {
     /// A psql session holding the submission-write lock every ingest takes, until it is killed
     /// (the server sees the session gone within 200 ms and lets the lock go).
@@ -252,10 +252,7 @@ struct PostgresFaultTests {
         let watcher = try IntakeProcess.$catalog.withValue(url) {
             try IntakeProcess.start(["--home", root + "/home", "watch", "--inbox", inbox, "--settle", "0", "--poll", "1"])
         }
-        defer {
-            kill(watcher.processIdentifier, SIGTERM)
-            watcher.waitUntilExit()
-        }
+        defer { IntakeProcess.stop(watcher) }
         let claimed = Date().addingTimeInterval(30)
         while Date() < claimed, FileManager.default.fileExists(atPath: inbox + "/ct") {
             try await Task.sleep(for: .milliseconds(100))

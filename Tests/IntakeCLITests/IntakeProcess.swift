@@ -78,6 +78,17 @@ struct IntakeProcess {
         return process
     }
 
+    /// Stops a background `intake` as systemd would: SIGTERM, then SIGKILL when it has not exited
+    /// within 30 s (a test that fails must not hang the run).
+    static func stop(_ process: Process) {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
     /// `intake` set up but not started, output discarded.
     static func unstarted(_ arguments: [String]) -> Process {
         let process = Process()

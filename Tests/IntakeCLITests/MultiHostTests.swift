@@ -3,7 +3,7 @@ import PostgresCatalog
 import TestSupport
 import Testing
 
-@Suite("Several intake hosts on one PostgreSQL catalog and one shared home, run as programs")
+@Suite("Several intake hosts on one PostgreSQL catalog and one shared home, run as programs", .timeLimit(.minutes(5)))
 struct MultiHostTests {
     /// A shared home, one inbox per host, and the catalog they all use.
     struct Site {
@@ -66,12 +66,7 @@ struct MultiHostTests {
         kill(beta.processIdentifier, SIGKILL)
         beta.waitUntilExit()
         watchers["beta"] = try site.watch("beta")
-        defer {
-            for watcher in watchers.values where watcher.isRunning {
-                kill(watcher.processIdentifier, SIGTERM)
-                watcher.waitUntilExit()
-            }
-        }
+        defer { for watcher in watchers.values { IntakeProcess.stop(watcher) } }
         let deadline = Date().addingTimeInterval(180)
         var sources: [String] = []
         while Date() < deadline {
