@@ -180,7 +180,7 @@ struct FaultTests {
     }
 }
 
-@Suite("Faults of a PostgreSQL catalog, run as programs", .serialized, .timeLimit(.minutes(3)))
+@Suite("Faults of a PostgreSQL catalog, run as programs", .serialized, .timeLimit(.minutes(5)))
 struct PostgresFaultTests {
     /// A psql session holding the submission-write lock every ingest takes, until it is killed
     /// (the server sees the session gone within 200 ms and lets the lock go).
@@ -249,9 +249,13 @@ struct PostgresFaultTests {
         #expect(FileManager.default.createFile(atPath: inbox + "/ct/READY", contents: nil))
         // The ingest's transaction waits for the lock this session holds: the restart cuts it mid-way.
         let holder = try Self.holdRecordLock(url, host: cluster.host)
-        let watcher = try IntakeProcess.$catalog.withValue(url) {
-            try IntakeProcess.start(["--home", root + "/home", "watch", "--inbox", inbox, "--settle", "0", "--poll", "1"])
+        let log = root + "/watch.log"
+        #expect(FileManager.default.createFile(atPath: log, contents: nil))
+        let watcher = IntakeProcess.$catalog.withValue(url) {
+            IntakeProcess.unstarted(["--home", root + "/home", "watch", "--inbox", inbox, "--settle", "0", "--poll", "1"])
         }
+        watcher.standardError = FileHandle(forWritingAtPath: log)
+        try watcher.run()
         defer { IntakeProcess.stop(watcher) }
         let claimed = Date().addingTimeInterval(30)
         while Date() < claimed, FileManager.default.fileExists(atPath: inbox + "/ct") {
@@ -261,15 +265,17 @@ struct PostgresFaultTests {
         try await Task.sleep(for: .seconds(1))
         try cluster.restart()
         holder.waitUntilExit()
-        // Back in the inbox, tried again after its back-off, cataloged once.
-        let deadline = Date().addingTimeInterval(90)
+        // Back in the inbox, tried again after its back-off (which grows while the server is still
+        // coming back on a loaded machine), cataloged once.
+        let deadline = Date().addingTimeInterval(200)
         var submissions: [String] = []
         while Date() < deadline {
             submissions = (try? TestPostgres.psql(host: cluster.host, "SELECT status FROM submission")) ?? []
             if !submissions.isEmpty && !FileManager.default.fileExists(atPath: inbox + "/ct") { break }
             try await Task.sleep(for: .milliseconds(500))
         }
-        #expect(submissions == ["accepted"])
+        let watchLog = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(submissions == ["accepted"], "\(watchLog)")
         #expect(try TestPostgres.psql(host: cluster.host, "SELECT count(*) FROM instance") == ["43"])
         let check = try IntakeProcess.$catalog.withValue(url) { try IntakeProcess.run(["--home", root + "/home", "check"]) }
         #expect(check.status == 0, "\(check.text)")

@@ -8,32 +8,34 @@ import Testing
 
 @Suite("Migrating a catalog written by an earlier version")
 struct MigrationTests {
-    @Test("v3 keeps every row of a v2 catalog; its instances are never taken for identical to new ones")
-    func fromVersion2() async throws {
+    /// A catalog as an earlier version left it: the schema up to `migration`, holding `rows` (SQL).
+    /// Returns its path, in a fresh folder.
+    static func catalog(upTo migration: String, holding rows: String) async throws -> String {
         let folder = NSTemporaryDirectory() + "studyintake-migration-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/catalog.sqlite"
+        let queue = try DatabaseQueue(path: path)
+        try SQLiteSchema.migrator.migrate(queue, upTo: migration)
+        try await queue.write { db in try db.execute(sql: rows) }
+        return path
+    }
+
+    @Test("v3 keeps every row of a v2 catalog; its instances are never taken for identical to new ones")
+    func fromVersion2() async throws {
         // A catalog as the previous version left it: schema up to v2, one submission of one instance.
-        do {
-            let queue = try DatabaseQueue(path: path)
-            try SQLiteSchema.migrator.migrate(queue, upTo: "v2-submission-requester")
-            try await queue.write { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO submission (id, receivedAt, source, status, priority) VALUES
-                            ('old', '2024-01-01T00:00:00Z', '/inbox/old', 'accepted', 'routine');
-                        INSERT INTO patient (id, patientID, issuerOfPatientID, nameKey, patientBirthDate)
-                            VALUES (1, 'P1', '', 'DOE^JANE', '19640312');
-                        INSERT INTO study (studyInstanceUID, patientRowID) VALUES ('1.2.3', 1);
-                        INSERT INTO series (seriesInstanceUID, studyInstanceUID, modality) VALUES ('1.2.3.1', '1.2.3', 'MR');
-                        INSERT INTO instance (id, sopInstanceUID, contentHash, seriesInstanceUID, firstSubmissionId)
-                            VALUES (7, '1.2.3.1.1', 'abc123', '1.2.3.1', 'old');
-                        INSERT INTO file (submissionId, path, size, contentHash, role, instanceRowID)
-                            VALUES ('old', 'DICOM/IM1', 1000, 'abc123', 'dicom', 7);
-                        """)
-            }
-        }
+        let path = try await Self.catalog(upTo: "v2-submission-requester", holding: """
+                INSERT INTO submission (id, receivedAt, source, status, priority) VALUES
+                    ('old', '2024-01-01T00:00:00Z', '/inbox/old', 'accepted', 'routine');
+                INSERT INTO patient (id, patientID, issuerOfPatientID, nameKey, patientBirthDate)
+                    VALUES (1, 'P1', '', 'DOE^JANE', '19640312');
+                INSERT INTO study (studyInstanceUID, patientRowID) VALUES ('1.2.3', 1);
+                INSERT INTO series (seriesInstanceUID, studyInstanceUID, modality) VALUES ('1.2.3.1', '1.2.3', 'MR');
+                INSERT INTO instance (id, sopInstanceUID, contentHash, seriesInstanceUID, firstSubmissionId)
+                    VALUES (7, '1.2.3.1.1', 'abc123', '1.2.3.1', 'old');
+                INSERT INTO file (submissionId, path, size, contentHash, role, instanceRowID)
+                    VALUES ('old', 'DICOM/IM1', 1000, 'abc123', 'dicom', 7);
+            """)
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
 
         let catalog = try SQLiteCatalog(path: path)
         #expect(try await catalog.submissionStatus("old") == .accepted)
@@ -52,33 +54,23 @@ struct MigrationTests {
 
     @Test("v5 makes a file linked to an earlier identical copy a fact of its row, from the findings that said so")
     func linkedFromFindings() async throws {
-        let folder = NSTemporaryDirectory() + "studyintake-migration-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let path = folder + "/catalog.sqlite"
-        do {
-            let queue = try DatabaseQueue(path: path)
-            try SQLiteSchema.migrator.migrate(queue, upTo: "v4-instance-damage")
-            try await queue.write { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO submission (id, receivedAt, source, status, priority) VALUES
-                            ('first', '2024-01-01T00:00:00Z', '/inbox/a', 'accepted', 'routine'),
-                            ('again', '2024-01-02T00:00:00Z', '/inbox/b', 'accepted', 'routine');
-                        INSERT INTO patient (id, patientID, issuerOfPatientID, nameKey, patientBirthDate)
-                            VALUES (1, 'P1', '', 'DOE^JANE', '19640312');
-                        INSERT INTO study (studyInstanceUID, patientRowID) VALUES ('1.2.3', 1);
-                        INSERT INTO series (seriesInstanceUID, studyInstanceUID, modality) VALUES ('1.2.3.1', '1.2.3', 'MR');
-                        INSERT INTO instance (id, sopInstanceUID, headerDigest, seriesInstanceUID, firstSubmissionId)
-                            VALUES (7, '1.2.3.1.1', 'd1', '1.2.3.1', 'first');
-                        INSERT INTO file (submissionId, path, size, contentHash, role, instanceRowID) VALUES
-                            ('first', 'IM1', 1000, 'h1', 'dicom', 7), ('again', 'IM1', 1000, 'h1', 'dicom', 7),
-                            ('again', 'REPORT.PDF', 10, 'h2', 'document', NULL);
-                        INSERT INTO finding (submissionId, severity, code, message, path, uid) VALUES
-                            ('again', 'info', 'duplicate-identical', 'already cataloged from submission first', 'IM1', '1.2.3.1.1');
-                        """)
-            }
-        }
+        let path = try await Self.catalog(upTo: "v4-instance-damage", holding: """
+                INSERT INTO submission (id, receivedAt, source, status, priority) VALUES
+                    ('first', '2024-01-01T00:00:00Z', '/inbox/a', 'accepted', 'routine'),
+                    ('again', '2024-01-02T00:00:00Z', '/inbox/b', 'accepted', 'routine');
+                INSERT INTO patient (id, patientID, issuerOfPatientID, nameKey, patientBirthDate)
+                    VALUES (1, 'P1', '', 'DOE^JANE', '19640312');
+                INSERT INTO study (studyInstanceUID, patientRowID) VALUES ('1.2.3', 1);
+                INSERT INTO series (seriesInstanceUID, studyInstanceUID, modality) VALUES ('1.2.3.1', '1.2.3', 'MR');
+                INSERT INTO instance (id, sopInstanceUID, headerDigest, seriesInstanceUID, firstSubmissionId)
+                    VALUES (7, '1.2.3.1.1', 'd1', '1.2.3.1', 'first');
+                INSERT INTO file (submissionId, path, size, contentHash, role, instanceRowID) VALUES
+                    ('first', 'IM1', 1000, 'h1', 'dicom', 7), ('again', 'IM1', 1000, 'h1', 'dicom', 7),
+                    ('again', 'REPORT.PDF', 10, 'h2', 'document', NULL);
+                INSERT INTO finding (submissionId, severity, code, message, path, uid) VALUES
+                    ('again', 'info', 'duplicate-identical', 'already cataloged from submission first', 'IM1', '1.2.3.1.1');
+            """)
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         let catalog = try SQLiteCatalog(path: path)
         #expect(try await catalog.linkedDuplicatePaths("again") == ["IM1"])
         #expect(try await catalog.linkedDuplicatePaths("first") == [])
