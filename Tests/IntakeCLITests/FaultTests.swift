@@ -184,10 +184,10 @@ struct FaultTests {
 struct PostgresFaultTests {
     /// A psql session holding the submission-write lock every ingest takes, until it is killed
     /// (the server sees the session gone within 200 ms and lets the lock go).
-    static func holdRecordLock(_ url: String, host: String? = nil) throws -> Process {
+    static func holdRecordLock(_ url: String) throws -> Process {
         let name = TestPostgres.databaseName(of: url)
         let holder = TestPostgres.psqlProcess(
-            host: try host ?? TestPostgres.host(), database: name, "SET client_connection_check_interval = '200ms'",
+            host: try TestPostgres.host(), database: name, "SET client_connection_check_interval = '200ms'",
             "SELECT pg_advisory_lock(\(PostgresCatalog.recordLock))",
             "SELECT pg_sleep(600)")
         holder.standardOutput = FileHandle.nullDevice
@@ -233,51 +233,5 @@ struct PostgresFaultTests {
             let again = try IntakeProcess.run(["--home", home, "ingest", IntakeProcess.sampleStudies + "/CHARSETS"])
             #expect(again.status == 0, "\(again.standardError)")
         }
-    }
-
-    @Test("PostgreSQL restarted in the middle of an ingest: rolled back, the drop back in the inbox, taken once later")
-    func restartMidIngest() async throws {
-        // A cluster of its own: restarting the shared one would cut the other tests' connections.
-        let cluster = try PrivateCluster()
-        defer { cluster.stop() }
-        let url = cluster.url
-        let root = NSTemporaryDirectory() + "studyintake-pg-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let inbox = root + "/inbox"
-        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: IntakeProcess.sampleStudies + "/CSPINE_CT", toPath: inbox + "/ct")
-        #expect(FileManager.default.createFile(atPath: inbox + "/ct/READY", contents: nil))
-        // The ingest's transaction waits for the lock this session holds: the restart cuts it mid-way.
-        let holder = try Self.holdRecordLock(url, host: cluster.host)
-        let log = root + "/watch.log"
-        #expect(FileManager.default.createFile(atPath: log, contents: nil))
-        let watcher = IntakeProcess.$catalog.withValue(url) {
-            IntakeProcess.unstarted(["--home", root + "/home", "watch", "--inbox", inbox, "--settle", "0", "--poll", "1"])
-        }
-        watcher.standardError = FileHandle(forWritingAtPath: log)
-        try watcher.run()
-        defer { IntakeProcess.stop(watcher) }
-        let claimed = Date().addingTimeInterval(30)
-        while Date() < claimed, FileManager.default.fileExists(atPath: inbox + "/ct") {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        #expect(!FileManager.default.fileExists(atPath: inbox + "/ct"), "the watcher claimed the drop")
-        try await Task.sleep(for: .seconds(1))
-        try cluster.restart()
-        holder.waitUntilExit()
-        // Back in the inbox, tried again after its back-off (which grows while the server is still
-        // coming back on a loaded machine), cataloged once.
-        let deadline = Date().addingTimeInterval(200)
-        var submissions: [String] = []
-        while Date() < deadline {
-            submissions = (try? TestPostgres.psql(host: cluster.host, "SELECT status FROM submission")) ?? []
-            if !submissions.isEmpty && !FileManager.default.fileExists(atPath: inbox + "/ct") { break }
-            try await Task.sleep(for: .milliseconds(500))
-        }
-        let watchLog = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-        #expect(submissions == ["accepted"], "\(watchLog)")
-        #expect(try TestPostgres.psql(host: cluster.host, "SELECT count(*) FROM instance") == ["43"])
-        let check = try IntakeProcess.$catalog.withValue(url) { try IntakeProcess.run(["--home", root + "/home", "check"]) }
-        #expect(check.status == 0, "\(check.text)")
     }
 }
