@@ -54,13 +54,8 @@ extension PostgresCatalog {
             let query = PostgresQuery(
                 unsafeSQL: SubmissionRows.heldInstanceColumns + " WHERE i.sopInstanceUID = ANY($1)",
                 binds: { var bindings = PostgresBindings(); bindings.append(uids); return bindings }())
-            for try await row in try await connection.query(query, logger: quietLogger) {
-                var values: [CatalogValue] = []
-                for (cell, type) in zip(row, SubmissionRows.heldInstanceTypes) {
-                    values.append(try catalogValue(cell, type))
-                }
-                held.append(SubmissionRows.heldInstance(values))
-            }
+            held = try await rows(connection, query, returning: SubmissionRows.heldInstanceTypes)
+                .map(SubmissionRows.heldInstance)
         }
         let plan = SubmissionWritePlan(submission, held: held, policy: policy)
         var rowIDs = plan.heldRowIDs

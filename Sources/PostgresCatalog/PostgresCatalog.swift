@@ -166,12 +166,19 @@ public final class PostgresCatalog: SQLCatalog {
 
     /// Runs one statement and decodes its rows as its result types say.
     static func rows(_ connection: PostgresConnection, _ statement: SQLStatement) async throws -> [[CatalogValue]] {
-        let sequence = try await connection.query(query(statement.sql, statement.arguments), logger: quietLogger)
+        try await rows(connection, query(statement.sql, statement.arguments), returning: statement.resultTypes)
+    }
+
+    /// Runs a query bound by hand (an array parameter) and decodes its rows as `types` say.
+    static func rows(_ connection: PostgresConnection, _ query: PostgresQuery, returning types: [CatalogTable.ColumnType])
+        async throws -> [[CatalogValue]]
+    {
+        let sequence = try await connection.query(query, logger: quietLogger)
         var rows: [[CatalogValue]] = []
         for try await row in sequence {
             var values: [CatalogValue] = []
-            values.reserveCapacity(statement.resultTypes.count)
-            for (cell, type) in zip(row, statement.resultTypes) {
+            values.reserveCapacity(types.count)
+            for (cell, type) in zip(row, types) {
                 values.append(try catalogValue(cell, type))
             }
             rows.append(values)
