@@ -41,17 +41,10 @@ struct IntakeProcess {
         process.environment = Self.environment(environment)
         process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? Self.executable
         process.arguments = arguments
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let finished = try FinishedProcess(running: process)
         return Outcome(
-            status: process.terminationStatus, standardOutput: outputData,
-            standardError: String(decoding: errorData, as: UTF8.self))
+            status: finished.status, standardOutput: finished.standardOutput,
+            standardError: String(decoding: finished.standardError, as: UTF8.self))
     }
 
     /// Runs `intake` to its end under a wrapper whose only child it is, and returns its own peak

@@ -41,19 +41,11 @@ public enum TestPostgres {
     /// Runs one SQL command as the cluster's superuser; its rows, one line each, `|`-separated.
     @discardableResult
     public static func psql(host: String, database: String = "postgres", _ sql: String) throws -> [String] {
-        let process = psqlProcess(host: host, database: database, sql)
-        let errors = Pipe()
-        let output = Pipe()
-        process.standardError = errors
-        process.standardOutput = output
-        try process.run()
-        let rows = output.fileHandleForReading.readDataToEndOfFile()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Unavailable(description: "psql \(sql): \(String(decoding: message, as: UTF8.self))")
+        let finished = try FinishedProcess(running: psqlProcess(host: host, database: database, sql))
+        guard finished.status == 0 else {
+            throw Unavailable(description: "psql \(sql): \(String(decoding: finished.standardError, as: UTF8.self))")
         }
-        return String(decoding: rows, as: UTF8.self).split(separator: "\n").map(String.init)
+        return String(decoding: finished.standardOutput, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 
     /// Runs one SQL query on the database of a catalog URL; its rows.
