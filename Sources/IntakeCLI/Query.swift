@@ -20,15 +20,16 @@ struct QueryOptions: ParsableArguments {
 
     @Option(help: "Output format: table, json or csv.")
     var format: DataFormat = .table
-    @Option(help: "PatientID, exactly.") var patientId: String?
+    @Option(help: "PatientID, exactly; * and ? are wildcards.") var patientId: String?
     @Option(help: "PatientName; * and ? are wildcards; case and accents are ignored.") var patientName: String?
     @Option(help: "Modality, e.g. MR or CT.") var modality: String?
     @Option(help: "StudyDate as a DICOM range: 20240101-20241231, 20240101-, -20241231 or one date.")
     var studyDate: String?
-    @Option(help: "Part of the study or series description.") var description: String?
+    @Option(help: "Part of the study or series description, any case; with * or ?, a pattern of all of it.")
+    var description: String?
     @Option(help: "BodyPartExamined, e.g. CSPINE.") var bodyPart: String?
     @Option(help: "A spinal level (C5-C6 also finds C5 and C6; C5 also finds C4-C5 and C5-C6).") var level: String?
-    @Option(help: "AccessionNumber, exactly.") var accession: String?
+    @Option(help: "AccessionNumber, exactly; * and ? are wildcards.") var accession: String?
     @Option(help: "StudyInstanceUID.") var studyUid: String?
     @Option(help: "Submission id.") var submission: String?
     @Option(help: "At most this many rows.") var limit: Int?
@@ -47,9 +48,10 @@ struct QueryOptions: ParsableArguments {
     var query: CatalogQuery {
         let levels = level.map(SpinalLevelMentions.searchLevels(for:))
         return CatalogQuery(
-            patientID: patientId, patientName: patientName, modality: modality, studyDate: studyDate,
+            patientID: patientId, patientName: patientName, modalities: modality.map { [$0] } ?? [],
+            studyDate: studyDate,
             description: description, bodyPart: bodyPart, levels: levels ?? [], accessionNumber: accession,
-            studyInstanceUID: studyUid, submissionId: submission, limit: limit)
+            studyInstanceUIDs: studyUid.map { [$0] } ?? [], submissionId: submission, limit: limit)
     }
 
     func openCatalog() async throws -> any Catalog {

@@ -57,7 +57,7 @@ extension IntakeCommand {
                 }
                 text = lines.joined(separator: "\n")
             } else {
-                var studies = try await catalog.studies(matching: CatalogQuery(studyInstanceUID: id))
+                var studies = try await catalog.studies(matching: CatalogQuery(studyInstanceUIDs: [id]))
                 if studies.isEmpty { studies = try await catalog.studies(matching: CatalogQuery(accessionNumber: id)) }
                 guard !studies.isEmpty else {
                     FileHandle.standardError.write(Data("intake: no submission, study or accession \(id)\n".utf8))
@@ -81,7 +81,7 @@ extension IntakeCommand {
         ) async throws -> [(record: OutputRecord, lines: [String])] {
             var trees: [(record: OutputRecord, lines: [String])] = []
             for study in studies {
-                let series = try await catalog.series(matching: CatalogQuery(studyInstanceUID: study.studyInstanceUID))
+                let series = try await catalog.series(matching: CatalogQuery(studyInstanceUIDs: [study.studyInstanceUID]))
                 var record = OutputRecord(study: study, redacted: redact)
                 record.fields.append(("series", .records(series.map(OutputRecord.init(series:)))))
                 let name = study.patientName.map { redact ? NameKey.initials($0) : $0 } ?? "(no name)"

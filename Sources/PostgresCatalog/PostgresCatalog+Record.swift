@@ -21,7 +21,8 @@ extension PostgresCatalog {
     ) async throws -> [SubmissionRecord.Finding] {
         let id = submission.id
         try await run(connection, SQLStatement("SELECT pg_advisory_xact_lock(?)", [.integer(recordLock)]))
-        try await run(connection, SQLStatement(SubmissionRows.insertSubmission.sql, SubmissionRows.submission(submission)))
+        try await run(
+            connection, SQLStatement(SubmissionRows.insertSubmission.sql, SubmissionRows.submission(submission)))
         for study in submission.studies {
             var upsert = SubmissionRows.upsertPatient
             upsert.arguments = SubmissionRows.patient(study.patient)
@@ -53,7 +54,9 @@ extension PostgresCatalog {
         if !uids.isEmpty {
             let query = PostgresQuery(
                 unsafeSQL: SubmissionRows.heldInstanceColumns + " WHERE i.sopInstanceUID = ANY($1)",
-                binds: { var bindings = PostgresBindings(); bindings.append(uids); return bindings }())
+                binds: {
+                    var bindings = PostgresBindings(); bindings.append(uids); return bindings
+                }())
             held = try await rows(connection, query, returning: SubmissionRows.heldInstanceTypes)
                 .map(SubmissionRows.heldInstance)
         }
@@ -89,7 +92,9 @@ extension PostgresCatalog {
         return plan.findings
     }
 
-    static func insertBatches(_ connection: PostgresConnection, table: String, columns: [String], rows: [[CatalogValue]])
+    static func insertBatches(
+        _ connection: PostgresConnection, table: String, columns: [String], rows: [[CatalogValue]]
+    )
         async throws
     {
         for batch in rows.chunked(rowsPerInsert) {
@@ -118,7 +123,17 @@ extension PostgresCatalog {
                 connection,
                 SQLStatement(
                     SubmissionRows.insertEvent.sql,
-                    SubmissionRows.audit(actor: "intake", action: "retried-as " + newSubmissionId, subject: id, at: time)))
+                    SubmissionRows.audit(
+                        actor: "intake", action: "retried-as " + newSubmissionId, subject: id, at: time)))
+        }
+    }
+
+    public func recordAccesses(_ accesses: [AccessEvent]) async throws(CatalogError) {
+        let rows = accesses.map(\.row)
+        try await write(context: "auditing") { connection in
+            try await Self.insertBatches(
+                connection, table: CatalogTable.event.rawValue, columns: ["at", "actor", "action", "subject"],
+                rows: rows)
         }
     }
 

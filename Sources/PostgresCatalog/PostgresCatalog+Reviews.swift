@@ -51,7 +51,8 @@ extension PostgresCatalog {
                     "SELECT reviewer FROM review WHERE submissionId = ? FOR UPDATE", [.text(submissionId)],
                     returning: [.text])
             ).first?[0].text
-            try await Self.apply(change, to: submissionId, reviewer: reviewer, outcome: outcome, at: time, on: connection)
+            try await Self.apply(
+                change, to: submissionId, reviewer: reviewer, outcome: outcome, at: time, on: connection)
             return submissionId
         }
     }

@@ -140,12 +140,15 @@ public final class PostgresCatalog: SQLCatalog {
             if statements.count == 1 {
                 return [try await withConnection { connection in try await Self.rows(connection, statements[0]) }]
             }
-            return try await withConnection { connection in try await connection.withTransaction(logger: logger) { connection in
-                try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
-                var results: [[[CatalogValue]]] = []
-                for statement in statements { results.append(try await Self.rows(connection, statement)) }
-                return results
-            } }
+            return try await withConnection { connection in
+                try await connection.withTransaction(logger: logger) { connection in
+                    try await connection.query(
+                        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+                    var results: [[[CatalogValue]]] = []
+                    for statement in statements { results.append(try await Self.rows(connection, statement)) }
+                    return results
+                }
+            }
         } catch {
             throw Self.catalogError(error, context: context)
         }
@@ -170,7 +173,9 @@ public final class PostgresCatalog: SQLCatalog {
     }
 
     /// Runs a query bound by hand (an array parameter) and decodes its rows as `types` say.
-    static func rows(_ connection: PostgresConnection, _ query: PostgresQuery, returning types: [CatalogTable.ColumnType])
+    static func rows(
+        _ connection: PostgresConnection, _ query: PostgresQuery, returning types: [CatalogTable.ColumnType]
+    )
         async throws -> [[CatalogValue]]
     {
         let sequence = try await connection.query(query, logger: quietLogger)

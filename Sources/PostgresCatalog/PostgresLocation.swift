@@ -41,9 +41,9 @@ public struct PostgresLocation: Sendable, Hashable {
         text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
     }
 
-    public init(url text: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(
-        PostgresLocationError
-    ) {
+    public init(url text: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(PostgresLocationError)
+    {
         guard let schemeEnd = text.range(of: "://"), Self.isURL(text) else {
             throw PostgresLocationError("\(text) is not a postgres:// URL")
         }
@@ -89,7 +89,9 @@ public struct PostgresLocation: Sendable, Hashable {
         var tls: TLSMode?
         var rootCertificate: String?
         for pair in queryText.split(separator: "&") where !pair.isEmpty {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).removingPercentEncoding ?? String($0)
+            }
             let value = parts.count > 1 ? parts[1] : ""
             switch parts[0] {
             case "host": host = value
@@ -100,7 +102,8 @@ public struct PostgresLocation: Sendable, Hashable {
             case "dbname": database = value
             case "sslmode":
                 guard let mode = TLSMode(rawValue: value) ?? (value == "allow" ? .prefer : nil) else {
-                    throw PostgresLocationError("sslmode=\(value) is not one of disable, prefer, require, verify-ca, verify-full")
+                    throw PostgresLocationError(
+                        "sslmode=\(value) is not one of disable, prefer, require, verify-ca, verify-full")
                 }
                 tls = mode
             case "sslrootcert": rootCertificate = value

@@ -12,7 +12,9 @@ extension SQLiteCatalog {
     }
 
     /// One row at a time through cached statements: in-process, SQLite needs no batching.
-    private static func insert(_ submission: SubmissionRecord, duplicates policy: any DuplicatePolicy, into db: Database)
+    private static func insert(
+        _ submission: SubmissionRecord, duplicates policy: any DuplicatePolicy, into db: Database
+    )
         throws -> [SubmissionRecord.Finding]
     {
         let id = submission.id
@@ -82,6 +84,13 @@ extension SQLiteCatalog {
             try Self.execute(
                 db, SubmissionRows.insertEvent.sql,
                 SubmissionRows.audit(actor: "intake", action: "retried-as " + newSubmissionId, subject: id, at: time))
+        }
+    }
+
+    public func recordAccesses(_ accesses: [AccessEvent]) async throws(CatalogError) {
+        let rows = accesses.map(\.row)
+        try await write(context: "auditing") { db in
+            for row in rows { try Self.execute(db, SubmissionRows.insertEvent.sql, row) }
         }
     }
 

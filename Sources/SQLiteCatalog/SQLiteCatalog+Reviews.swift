@@ -50,7 +50,8 @@ extension SQLiteCatalog {
                     "SELECT reviewer FROM review WHERE submissionId = ?", [.text(submissionId)], returning: [.text])
             ).first?[0].text
             try Self.execute(
-                db, change.sql, change.arguments(reviewer: reviewer, at: time, outcome: outcome) + [.text(submissionId)])
+                db, change.sql, change.arguments(reviewer: reviewer, at: time, outcome: outcome) + [.text(submissionId)]
+            )
             try Self.requireChange(db, id: submissionId, expected: change.from)
             try Self.audit(db, actor: reviewer ?? "intake", action: change.action, subject: submissionId, at: time)
             return submissionId

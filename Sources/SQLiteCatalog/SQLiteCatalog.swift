@@ -80,7 +80,8 @@ public final class SQLiteCatalog: SQLCatalog {
 
     static func rows(_ db: Database, _ statement: SQLStatement) throws -> [[CatalogValue]] {
         try Row.fetchAll(
-            db.cachedStatement(sql: statement.sql), arguments: StatementArguments(statement.arguments.map(databaseValue))
+            db.cachedStatement(sql: statement.sql),
+            arguments: StatementArguments(statement.arguments.map(databaseValue))
         ).map { row in
             statement.resultTypes.enumerated().map { index, type in catalogValue(row[index] as DatabaseValue, type) }
         }

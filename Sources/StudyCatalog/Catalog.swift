@@ -23,6 +23,12 @@ public protocol Catalog: AnyObject, Sendable {
     /// Instances matching every filter, by series and instance number.
     func instances(matching query: CatalogQuery) async throws(CatalogError) -> [InstanceSummary]
 
+    /// The copies to serve of the instances matching `query`, only from accepted submissions and
+    /// only files that are kept, by series and instance number.
+    func storedInstances(matching query: CatalogQuery) async throws(CatalogError) -> [StoredInstance]
+    /// Adds accesses to patient data to the audit trail, in one transaction.
+    func recordAccesses(_ accesses: [AccessEvent]) async throws(CatalogError)
+
     /// The status of the submission with this id; nil when the catalog does not have it.
     func submissionStatus(_ id: String) async throws(CatalogError) -> SubmissionRecord.Status?
     /// The submission with this id and its studies, findings and review; nil when there is none.

@@ -34,7 +34,8 @@ extension SQLCatalog {
             ORDER BY st.studyDate DESC, st.studyInstanceUID
             \(filter.limitClause)
             """
-        let types: [CatalogTable.ColumnType] = Array(repeating: .text, count: 9) + [.text, .integer, .integer, .text, .text]
+        let types: [CatalogTable.ColumnType] =
+            Array(repeating: .text, count: 9) + [.text, .integer, .integer, .text, .text]
         return try await fetch(SQLStatement(sql, filter.arguments, returning: types), context: "querying studies").map {
             row in
             StudySummary(
@@ -97,6 +98,36 @@ extension SQLCatalog {
             }
     }
 
+    public func storedInstances(matching query: CatalogQuery) async throws(CatalogError) -> [StoredInstance] {
+        let filter = CatalogFilter(query, level: .instance, dialect: dialect)
+        let sql = """
+            SELECT i.sopInstanceUID, i.seriesInstanceUID, se.studyInstanceUID, i.sopClassUID, i.instanceNumber,
+                   i.transferSyntaxUID, i.headerDigest, f.submissionId, f.path, s.filesInPlace, s.source
+            FROM instance i JOIN series se ON se.seriesInstanceUID = i.seriesInstanceUID
+                 JOIN study st ON st.studyInstanceUID = se.studyInstanceUID
+                 JOIN patient p ON p.id = st.patientRowID
+                 JOIN file f ON f.id = (SELECT kf.id FROM file kf JOIN submission ks ON ks.id = kf.submissionId
+                     WHERE kf.instanceRowID = i.id AND ks.status = 'accepted' AND (ks.filesInPlace OR NOT kf.linked)
+                     ORDER BY kf.id LIMIT 1)
+                 JOIN submission s ON s.id = f.submissionId
+            \(filter.whereClause)
+            ORDER BY se.seriesInstanceUID, i.instanceNumber, i.sopInstanceUID
+            \(filter.limitClause)
+            """
+        let types: [CatalogTable.ColumnType] = [
+            .text, .text, .text, .text, .integer, .text, .text, .text, .text, .boolean, .text,
+        ]
+        return try await fetch(SQLStatement(sql, filter.arguments, returning: types), context: "locating instances")
+            .map { row in
+                StoredInstance(
+                    sopInstanceUID: row[0].text ?? "", seriesInstanceUID: row[1].text ?? "",
+                    studyInstanceUID: row[2].text ?? "", sopClassUID: row[3].text,
+                    instanceNumber: row[4].integer.map(Int.init), transferSyntaxUID: row[5].text,
+                    headerDigest: row[6].text ?? "", submissionId: row[7].text ?? "", path: row[8].text ?? "",
+                    filesInPlace: row[9].boolean ?? false, source: row[10].text ?? "")
+            }
+    }
+
     public func submissionStatus(_ id: String) async throws(CatalogError) -> SubmissionRecord.Status? {
         let rows = try await fetch(
             SQLStatement("SELECT status FROM submission WHERE id = ?", [.text(id)], returning: [.text]),
@@ -153,13 +184,16 @@ extension SQLCatalog {
         let findings = results[1].map { finding in
             SubmissionRecord.Finding(
                 severity: finding[0].text.flatMap(SubmissionRecord.Finding.Severity.init(rawValue:)) ?? .error,
-                code: finding[1].text ?? "", message: finding[2].text ?? "", path: finding[3].text, uid: finding[4].text)
+                code: finding[1].text ?? "", message: finding[2].text ?? "", path: finding[3].text, uid: finding[4].text
+            )
         }
         return SubmissionDetail(
             id: id, receivedAt: row[0].timestamp ?? Date(timeIntervalSince1970: 0), source: row[1].text ?? "",
             status: row[2].text.flatMap(SubmissionRecord.Status.init(rawValue:)) ?? .quarantined, note: row[3].text,
-            requester: row[4].text, priority: row[5].text.flatMap(SubmissionRecord.Priority.init(rawValue:)) ?? .routine,
-            levelsOfConcern: words(row[6].text), reviewStatus: row[7].text.flatMap(ReviewSummary.Status.init(rawValue:)),
+            requester: row[4].text,
+            priority: row[5].text.flatMap(SubmissionRecord.Priority.init(rawValue:)) ?? .routine,
+            levelsOfConcern: words(row[6].text),
+            reviewStatus: row[7].text.flatMap(ReviewSummary.Status.init(rawValue:)),
             attachments: results[2].compactMap { $0[0].text },
             findings: findings.sorted { ($0.severity, $0.code) < ($1.severity, $1.code) },
             studies: try await studies(matching: CatalogQuery(submissionId: id)))
@@ -185,7 +219,8 @@ extension SQLCatalog {
     public func linkedDuplicatePaths(_ id: String) async throws(CatalogError) -> [String] {
         try await fetch(
             SQLStatement(
-                "SELECT path FROM file WHERE submissionId = ? AND linked ORDER BY path", [.text(id)], returning: [.text]),
+                "SELECT path FROM file WHERE submissionId = ? AND linked ORDER BY path", [.text(id)], returning: [.text]
+            ),
             context: "listing the linked files of submission \(id)"
         ).compactMap { $0[0].text }
     }
@@ -288,7 +323,8 @@ public enum ReviewSQL {
     /// A row of `SQLCatalog.reviewStatement`.
     public static func review(_ row: [CatalogValue]) -> ReviewSummary {
         ReviewSummary(
-            submissionId: row[0].text ?? "", status: row[1].text.flatMap(ReviewSummary.Status.init(rawValue:)) ?? .queued,
+            submissionId: row[0].text ?? "",
+            status: row[1].text.flatMap(ReviewSummary.Status.init(rawValue:)) ?? .queued,
             priority: row[2].text.flatMap(SubmissionRecord.Priority.init(rawValue:)) ?? .routine,
             reviewer: row[3].text, queuedAt: row[4].timestamp ?? Date(timeIntervalSince1970: 0),
             claimedAt: row[5].timestamp, completedAt: row[6].timestamp, outcome: row[7].text,

@@ -7,7 +7,8 @@ public enum SQLDialect: Sendable {
     /// with `separator`; NULL when there are none.
     func distinctList(_ column: String, from rows: String, separator: String = " ") -> String {
         switch self {
-        case .sqlite: "(SELECT group_concat(listed, '\(separator)') FROM (SELECT DISTINCT \(column) AS listed FROM \(rows)))"
+        case .sqlite:
+            "(SELECT group_concat(listed, '\(separator)') FROM (SELECT DISTINCT \(column) AS listed FROM \(rows)))"
         case .postgres: "(SELECT string_agg(DISTINCT \(column), '\(separator)') FROM \(rows))"
         }
     }
@@ -39,8 +40,9 @@ public enum SQLDialect: Sendable {
         }
     }
 
-    /// A condition that `column` contains a text, in any case (one `?` argument: `containsPattern`).
-    func containsMatch(_ column: String) -> String {
+    /// A condition that `column` matches a LIKE pattern (`containsPattern`, `wildcardPattern`) in
+    /// any case, one `?` argument.
+    func anyCaseMatch(_ column: String) -> String {
         switch self {
         case .sqlite: "\(column) LIKE ? ESCAPE '\\'"
         case .postgres: "\(column) ILIKE ? ESCAPE '\\'"
@@ -55,6 +57,20 @@ public enum SQLDialect: Sendable {
         }
         return escaped + "%"
     }
+
+    /// A DICOM wildcard pattern (`*` any run, `?` one character) as a LIKE pattern of the whole value.
+    func wildcardPattern(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "*": escaped += "%"
+            case "?": escaped += "_"
+            case "\\", "%", "_": escaped += "\\" + String(character)
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
 }
 
 /// One SQL statement with `?` placeholders, its arguments, and the types of the columns it returns
@@ -64,7 +80,8 @@ public struct SQLStatement: Sendable {
     public var arguments: [CatalogValue]
     public var resultTypes: [CatalogTable.ColumnType]
 
-    public init(_ sql: String, _ arguments: [CatalogValue] = [], returning resultTypes: [CatalogTable.ColumnType] = []) {
+    public init(_ sql: String, _ arguments: [CatalogValue] = [], returning resultTypes: [CatalogTable.ColumnType] = [])
+    {
         self.sql = sql
         self.arguments = arguments
         self.resultTypes = resultTypes

@@ -68,7 +68,9 @@ struct CatalogTests {
         #expect(try await again.studies(matching: CatalogQuery()).count == 1)
     }
 
-    @Test("A recorded submission reads back with its counts, levels and submission ids", arguments: CatalogBackend.allCases)
+    @Test(
+        "A recorded submission reads back with its counts, levels and submission ids",
+        arguments: CatalogBackend.allCases)
     func recordAndRead(backend: CatalogBackend) async throws {
         let temporary = try await backend.temporaryCatalog()
         defer { temporary.remove() }
@@ -80,12 +82,14 @@ struct CatalogTests {
         #expect(study.numberOfStudyRelatedInstances == 6)
         #expect(study.spinalLevels == ["C3-C4", "C5-C6"])
         #expect(study.submissionIds == ["S1"])
-        let instances = try await temporary.catalog.instances(matching: CatalogQuery(studyInstanceUID: "1.2.3"))
+        let instances = try await temporary.catalog.instances(matching: CatalogQuery(studyInstanceUIDs: ["1.2.3"]))
         #expect(instances.count == 6)
         #expect(instances.first?.path == "DICOM/1/IM1")
     }
 
-    @Test("The same disc twice links, adds no study, series or instance, and notes the duplicates", arguments: CatalogBackend.allCases)
+    @Test(
+        "The same disc twice links, adds no study, series or instance, and notes the duplicates",
+        arguments: CatalogBackend.allCases)
     func sameDiscTwice(backend: CatalogBackend) async throws {
         let temporary = try await backend.temporaryCatalog()
         defer { temporary.remove() }
@@ -100,7 +104,9 @@ struct CatalogTests {
         #expect(try await temporary.catalog.series(matching: CatalogQuery()).count == 2)
     }
 
-    @Test("The same SOPInstanceUID with other content is kept apart and flagged as an error", arguments: CatalogBackend.allCases)
+    @Test(
+        "The same SOPInstanceUID with other content is kept apart and flagged as an error",
+        arguments: CatalogBackend.allCases)
     func conflict(backend: CatalogBackend) async throws {
         let temporary = try await backend.temporaryCatalog()
         defer { temporary.remove() }
@@ -156,7 +162,7 @@ struct CatalogTests {
             (CatalogQuery(patientName: "MULLER^JURGEN"), ["2.2.2"]),
             (CatalogQuery(patientName: "M?LLER*"), ["2.2.2"]),
             (CatalogQuery(patientName: "smith"), []),
-            (CatalogQuery(modality: "ct"), ["1.2.3", "2.2.2"]),
+            (CatalogQuery(modalities: ["ct"]), ["1.2.3", "2.2.2"]),
             (CatalogQuery(studyDate: "20240101-20241231"), ["1.2.3"]),
             (CatalogQuery(studyDate: "20200101-"), ["1.2.3"]),
             (CatalogQuery(studyDate: "-20200101"), ["2.2.2"]),
@@ -168,10 +174,26 @@ struct CatalogTests {
             (CatalogQuery(levels: ["C3-C4"]), ["1.2.3", "2.2.2"]),
             (CatalogQuery(levels: ["L4-L5"]), []),
             (CatalogQuery(accessionNumber: "ACC-2.2.2"), ["2.2.2"]),
-            (CatalogQuery(studyInstanceUID: "1.2.3"), ["1.2.3"]),
+            (CatalogQuery(studyInstanceUIDs: ["1.2.3"]), ["1.2.3"]),
             (CatalogQuery(submissionId: "S2"), ["2.2.2"]),
             (CatalogQuery(limit: 1), ["1.2.3"]),
-            (CatalogQuery(modality: "MR", studyDate: "20240101-"), ["1.2.3"]),
+            (CatalogQuery(modalities: ["MR"], studyDate: "20240101-"), ["1.2.3"]),
+            (CatalogQuery(patientID: "*405*"), ["1.2.3"]),
+            (CatalogQuery(patientID: "MR4051"), []),
+            (CatalogQuery(accessionNumber: "acc-2.?.2"), ["2.2.2"]),
+            (CatalogQuery(description: "*T2*"), ["1.2.3", "2.2.2"]),
+            (CatalogQuery(description: "T2"), ["1.2.3", "2.2.2"]),
+            (CatalogQuery(description: "T2*"), []),
+            (CatalogQuery(description: "100%"), []),
+            (CatalogQuery(studyDescription: "*cervical*"), ["1.2.3", "2.2.2"]),
+            (CatalogQuery(studyDescription: "sag t2"), []),
+            (CatalogQuery(modalities: ["XA", "CT"]), ["1.2.3", "2.2.2"]),
+            (CatalogQuery(studyInstanceUIDs: ["2.2.2", "1.2.3"]), ["1.2.3", "2.2.2"]),
+            (CatalogQuery(seriesInstanceUIDs: ["2.2.2.2"]), ["2.2.2"]),
+            (CatalogQuery(limit: 1, offset: 1), ["2.2.2"]),
+            (CatalogQuery(offset: 1), ["2.2.2"]),
+            (CatalogQuery(offset: 2), []),
+            (CatalogQuery(acceptedOnly: true), ["1.2.3", "2.2.2"]),
         ])
     func studyFilters(query: CatalogQuery, expected: [String]) async throws {
         for backend in CatalogBackend.allCases {
@@ -186,7 +208,8 @@ struct CatalogTests {
             patientID: "445566", issuerOfPatientID: nil, patientName: "MÜLLER^JÜRGEN", patientBirthDate: "19510707",
             patientSex: "M")
         try await temporary.catalog.record(Self.submission(id: "S1"))
-        try await temporary.catalog.record(Self.submission(id: "S2", patient: mueller, study: "2.2.2", date: "20190203"))
+        try await temporary.catalog.record(
+            Self.submission(id: "S2", patient: mueller, study: "2.2.2", date: "20190203"))
         #expect(try await temporary.catalog.studies(matching: query).map(\.studyInstanceUID) == expected, "\(backend)")
     }
 
@@ -195,7 +218,7 @@ struct CatalogTests {
         let temporary = try await backend.temporaryCatalog()
         defer { temporary.remove() }
         try await temporary.catalog.record(Self.submission(id: "S1"))
-        let mr = try await temporary.catalog.series(matching: CatalogQuery(modality: "MR"))
+        let mr = try await temporary.catalog.series(matching: CatalogQuery(modalities: ["MR"]))
         #expect(mr.map(\.seriesInstanceUID) == ["1.2.3.1"])
         #expect(mr.first?.plane == .sagittal)
         #expect(mr.first?.numberOfSeriesRelatedInstances == 3)
