@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .target(
@@ -22,6 +25,8 @@ let package = Package(
             // Explicit libraries rather than pkgConfig: Debian's dcmtk.pc requires sndfile.pc, which
             // is absent, and SwiftPM then silently links nothing.
             linkerSettings: [
+                .linkedLibrary("dcmjpeg"),
+                .linkedLibrary("dcmjpls"),
                 .linkedLibrary("dcmdata"),
                 .linkedLibrary("oflog"),
                 .linkedLibrary("ofstd"),
@@ -65,10 +70,26 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The DICOMweb server (QIDO-RS, WADO-RS) over the catalog's API and the store.
+        .target(
+            name: "DICOMweb",
+            dependencies: [
+                "DICOM",
+                "Intake",
+                "StudyCatalog",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "IntakeCLI",
             dependencies: [
                 "DICOM",
+                "DICOMweb",
                 "Intake",
                 "StudyCatalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -95,7 +116,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntakeCLITests",
-            dependencies: ["IntakeCLI", "TestSupport", "PostgresCatalog"]
+            dependencies: ["IntakeCLI", "Intake", "StudyCatalog", "TestSupport", "PostgresCatalog"]
         ),
     ],
     swiftLanguageModes: [.v6],

@@ -78,6 +78,17 @@ namespace cdcmtk {
 /// was read.
 bool parse(cdcmtk_file &file, cdcmtk_tag stop_before, cdcmtk_read_limits limits, cdcmtk_error **error_out);
 
+/// The Pixel Data element a parse stopped at (one stopped before (7FE0,0010)).
+struct PixelDataHeader {
+    uint64_t value_offset;
+    uint32_t value_length;  // 0xFFFFFFFF: encapsulated
+    const char *vr;         // "OB" or "OW"
+};
+
+/// Finds the Pixel Data element where the parse of `file` stopped; false when the file does not go
+/// on with one.
+bool pixel_data_header(cdcmtk_file &file, PixelDataHeader &header);
+
 }  // namespace cdcmtk
 
 #endif

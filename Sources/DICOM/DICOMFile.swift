@@ -5,7 +5,7 @@ internal import CDCMTK
 /// Internal on purpose: values are copied out into `DICOMHeader` or `DICOMDirectory` and the native
 /// objects released before anything leaves the module.
 final class DICOMFile {
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     let path: String
     /// The source of a streamed file's bytes, kept alive while DCMTK may still ask for more.
     private let source: ByteStream?

@@ -23,6 +23,8 @@ public struct DICOMReadError: Error, Sendable, Hashable, CustomStringConvertible
         case archiveDamaged = "archive-damaged"
         /// A second archive entry of a name already taken.
         case duplicateEntry = "duplicate-entry"
+        /// Something DCMTK cannot do with this file: decode its transfer syntax, say.
+        case unsupported = "unsupported"
     }
 
     public let code: Code
@@ -60,6 +62,7 @@ public struct DICOMReadError: Error, Sendable, Hashable, CustomStringConvertible
         case .encryptedEntry: summary = "encrypted archive entry"
         case .archiveDamaged: summary = "damaged archive"
         case .duplicateEntry: summary = "duplicate archive entry"
+        case .unsupported: summary = "not supported by DCMTK"
         }
         return detail.isEmpty ? summary : "\(summary): \(detail)"
     }
@@ -84,6 +87,7 @@ public struct DICOMReadError: Error, Sendable, Hashable, CustomStringConvertible
         case CDCMTK_ERROR_MALFORMED: code = .malformed
         case CDCMTK_ERROR_LIMIT_EXCEEDED: code = .limitExceeded
         case CDCMTK_ERROR_DICTIONARY_MISSING: code = .dictionaryMissing
+        case CDCMTK_ERROR_UNSUPPORTED: code = .unsupported
         default: code = .internalError
         }
         // The code says all there is to say about a refused link.

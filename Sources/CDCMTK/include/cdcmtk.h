@@ -30,6 +30,8 @@ typedef enum cdcmtk_error_code {
     CDCMTK_ERROR_SYMBOLIC_LINK = 10,
     /// A cdcmtk_read_limits bound was exceeded.
     CDCMTK_ERROR_LIMIT_EXCEEDED = 11,
+    /// DCMTK cannot do what was asked of this file (decode its transfer syntax, say).
+    CDCMTK_ERROR_UNSUPPORTED = 12,
 } cdcmtk_error_code;
 
 /// A failure: a code plus DCMTK's own message. Release with cdcmtk_error_free.

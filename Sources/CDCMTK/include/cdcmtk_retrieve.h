@@ -1,0 +1,58 @@
+// What the DICOMweb server asks of a stored file opened with cdcmtk_file_open: its header in the
+// DICOM JSON model, where a frame's bytes are, and a copy in another transfer syntax.
+
+#ifndef CDCMTK_RETRIEVE_H
+#define CDCMTK_RETRIEVE_H
+
+#include "cdcmtk.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Releases bytes the shim allocated for the caller.
+void cdcmtk_bytes_free(void *_Nullable bytes);
+
+/// The file's dataset, as far as it was parsed, in the DICOM JSON model (PS3.18 F.2) as DCMTK writes
+/// it: text converted to UTF-8 (SpecificCharacterSet becomes ISO_IR 192), numbers as numbers, names
+/// as objects, no "Value" for empty attributes; group 0002 and group lengths left out. Binary values
+/// (OB, OD, OF, OL, OV, OW, UN) of top-level attributes become a BulkDataURI, `bulk_data_prefix`
+/// followed by the tag's eight hex digits; those inside sequences stay inline. When the parse
+/// stopped before (7FE0,0010) Pixel Data and the file goes on with it, Pixel Data is listed as a
+/// BulkDataURI too. (0008,3002) AvailableTransferSyntaxUID is set to the file's transfer syntax.
+/// Changes the parsed dataset (its character set). The JSON (one object, not NUL-terminated) goes
+/// to `*json_out`, released with cdcmtk_bytes_free.
+bool cdcmtk_file_json(cdcmtk_file *_Nonnull file, const char *_Nonnull bulk_data_prefix,
+                      char *_Nullable *_Nonnull json_out, size_t *_Nonnull length_out,
+                      cdcmtk_error *_Nullable *_Nullable error_out);
+
+/// Where frame `index` (from 0) of native (uncompressed) pixel data lies in the file: a file parsed
+/// up to (7FE0,0010), whose next element is Pixel Data with a defined length. The frame's size
+/// comes from Rows, Columns, SamplesPerPixel, BitsAllocated and NumberOfFrames. Fails with
+/// CDCMTK_ERROR_NOT_FOUND when the file has no such frame or no native pixel data.
+bool cdcmtk_file_native_frame_range(cdcmtk_file *_Nonnull file, uint32_t index, uint64_t *_Nonnull offset_out,
+                                    uint64_t *_Nonnull length_out, cdcmtk_error *_Nullable *_Nullable error_out);
+
+/// Whether the file (parsed up to (7FE0,0010)) goes on with encapsulated Pixel Data (undefined length).
+bool cdcmtk_file_pixel_data_is_encapsulated(cdcmtk_file *_Nonnull file);
+
+/// Frame `index` (from 0) of encapsulated pixel data, in a file parsed to its end: the frame's
+/// fragments concatenated without their item headers (PS3.18 8.7.3.5.2), found through the Basic
+/// Offset Table, or one fragment per frame, or every fragment for a single frame. Released with
+/// cdcmtk_bytes_free. CDCMTK_ERROR_NOT_FOUND when there is no such frame.
+bool cdcmtk_file_encapsulated_frame(cdcmtk_file *_Nonnull file, uint32_t index,
+                                    unsigned char *_Nullable *_Nonnull bytes_out, size_t *_Nonnull length_out,
+                                    cdcmtk_error *_Nullable *_Nullable error_out);
+
+/// Writes the dataset of a file parsed to its end as a Part-10 file at `path` (created owner-only,
+/// replacing nothing: it must not exist) in `transfer_syntax`, an uncompressed one; compressed pixel
+/// data is decoded with DCMTK's JPEG, JPEG-LS and RLE decoders. CDCMTK_ERROR_UNSUPPORTED when DCMTK
+/// cannot decode the file's transfer syntax (JPEG 2000, video) or the target is not uncompressed.
+bool cdcmtk_file_write_uncompressed(cdcmtk_file *_Nonnull file, const char *_Nonnull transfer_syntax,
+                                    const char *_Nonnull path, cdcmtk_error *_Nullable *_Nullable error_out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,132 @@
+internal import CDCMTK
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A stored file as the DICOMweb server reads it: its whole header in the DICOM JSON model, the
+/// bytes of one frame, a copy in an uncompressed transfer syntax. Opened below the folder that holds
+/// it (the store, or a drop cataloged in place), through no symbolic link.
+public struct StoredInstanceFile: Sendable {
+    public let folder: Folder
+    /// Relative to `folder`.
+    public let path: String
+
+    public init(folder: Folder, path: String) {
+        self.folder = folder
+        self.path = path
+    }
+
+    /// One frame's bytes as stored, and the transfer syntax they are in.
+    public struct Frame: Sendable {
+        public var bytes: [UInt8]
+        public var transferSyntaxUID: String
+    }
+
+    private static let wholeFile = DICOMReader.Limits(maxHeaderBytes: Int64.max, maxSequenceDepth: 64)
+
+    private static var headerLimits: DICOMReader.Limits {
+        var limits = DICOMReader.Limits(maxSequenceDepth: 64)
+        limits.decodesPrivateGroups = true
+        return limits
+    }
+
+    /// Every attribute of the header (private ones too) as one DICOM JSON object, binary values of
+    /// top-level attributes and the pixel data as BulkDataURIs `bulkDataPrefix` + the tag's hex digits.
+    public func json(bulkDataPrefix: String) throws(DICOMReadError) -> [UInt8] {
+        let file = try DICOMFile(path: path, in: folder, stopBefore: .pixelData, limits: Self.headerLimits)
+        var bytes: UnsafeMutablePointer<CChar>?
+        var length = 0
+        var error: OpaquePointer?
+        guard cdcmtk_file_json(file.handle, bulkDataPrefix, &bytes, &length, &error), let bytes else {
+            throw DICOMReadError(consuming: error, path: file.path)
+        }
+        defer { cdcmtk_bytes_free(bytes) }
+        return Array(UnsafeRawBufferPointer(start: bytes, count: length))
+    }
+
+    /// The stored transfer syntax, from the meta group (or, without one, as the bytes are).
+    public func transferSyntaxUID() throws(DICOMReadError) -> String? {
+        try DICOMFile(path: path, in: folder, stopBefore: DICOMTag(0x0008, 0x0000), limits: Self.headerLimits)
+            .transferSyntaxUID
+    }
+
+    /// Frame `number` (from 1) as stored: a byte range of native pixel data (labelled Explicit VR
+    /// Little Endian when stored Implicit, the bytes being the same), or the fragments of an
+    /// encapsulated frame. Big Endian pixel data is refused (`unsupported`): its bytes differ.
+    public func frame(_ number: Int) throws(DICOMReadError) -> Frame {
+        guard number >= 1, number <= Int(UInt32.max) else {
+            throw DICOMReadError(code: .notFound, path: path, detail: "no frame \(number)")
+        }
+        let header = try DICOMFile(path: path, in: folder, stopBefore: .pixelData, limits: Self.headerLimits)
+        let storedSyntax = header.transferSyntaxUID ?? TransferSyntax.implicitVRLittleEndian
+        var error: OpaquePointer?
+        if cdcmtk_file_pixel_data_is_encapsulated(header.handle) {
+            let file = try DICOMFile(path: path, in: folder, stopBefore: .endOfDataset, limits: Self.wholeFile)
+            var bytes: UnsafeMutablePointer<UInt8>?
+            var length = 0
+            guard cdcmtk_file_encapsulated_frame(file.handle, UInt32(number - 1), &bytes, &length, &error), let bytes
+            else {
+                throw DICOMReadError(consuming: error, path: file.path)
+            }
+            defer { cdcmtk_bytes_free(bytes) }
+            return Frame(
+                bytes: Array(UnsafeBufferPointer(start: bytes, count: length)), transferSyntaxUID: storedSyntax)
+        }
+        guard storedSyntax != TransferSyntax.explicitVRBigEndian else {
+            throw DICOMReadError(code: .unsupported, path: header.path, detail: "frames of Big Endian pixel data")
+        }
+        var offset: UInt64 = 0
+        var length: UInt64 = 0
+        guard cdcmtk_file_native_frame_range(header.handle, UInt32(number - 1), &offset, &length, &error) else {
+            throw DICOMReadError(consuming: error, path: header.path)
+        }
+        return Frame(
+            bytes: try readBytes(offset: offset, length: length),
+            transferSyntaxUID: TransferSyntax.explicitVRLittleEndian)
+    }
+
+    /// Writes a copy in `transferSyntaxUID` (an uncompressed one) to `outputPath`, a new file
+    /// created owner-only. `unsupported` when DCMTK cannot decode the stored transfer syntax.
+    public func writeUncompressedCopy(transferSyntaxUID: String, to outputPath: String) throws(DICOMReadError) {
+        let file = try DICOMFile(path: path, in: folder, stopBefore: .endOfDataset, limits: Self.wholeFile)
+        var error: OpaquePointer?
+        guard cdcmtk_file_write_uncompressed(file.handle, transferSyntaxUID, outputPath, &error) else {
+            throw DICOMReadError(consuming: error, path: file.path)
+        }
+    }
+
+    private func readBytes(offset: UInt64, length: UInt64) throws(DICOMReadError) -> [UInt8] {
+        let descriptor = folder.openForReading(path)
+        guard descriptor >= 0 else {
+            throw DICOMReadError(code: .unreadable, path: path, detail: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: Int(length))
+        var done = 0
+        while done < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+            }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else {
+                throw DICOMReadError(
+                    code: count == 0 ? .truncated : .unreadable, path: path,
+                    detail: count == 0 ? "the file ends inside the frame" : String(cString: strerror(errno)))
+            }
+            done += count
+        }
+        return bytes
+    }
+}
+
+/// Transfer syntax UIDs the server names.
+public enum TransferSyntax {
+    public static let implicitVRLittleEndian = "1.2.840.10008.1.2"
+    public static let explicitVRLittleEndian = "1.2.840.10008.1.2.1"
+    public static let deflatedExplicitVRLittleEndian = "1.2.840.10008.1.2.1.99"
+    public static let explicitVRBigEndian = "1.2.840.10008.1.2.2"
+
+    /// Uncompressed syntaxes, whose pixel data DCMTK can write from any syntax it decodes.
+    public static let uncompressed: Set<String> = [implicitVRLittleEndian, explicitVRLittleEndian, explicitVRBigEndian]
+}
