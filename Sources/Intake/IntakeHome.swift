@@ -22,6 +22,9 @@ public struct IntakeHome: Sendable {
     public var catalogPath: String { path + "/catalog.sqlite" }
     public var storePath: String { path + "/store" }
     public var quarantinePath: String { path + "/quarantine" }
+    /// What the DICOMweb server derives from stored files (their headers as DICOM JSON, copies in
+    /// another transfer syntax), never the files themselves; safe to delete.
+    public var cachePath: String { path + "/cache" }
 
     /// Creates the folders (0700) if needed.
     public func prepare() throws(IntakeError) {
@@ -39,7 +42,8 @@ public struct IntakeHome: Sendable {
         }
     }
 
-    static func makeOwnerOnlyFolder(_ folder: String) throws(IntakeError) {
+    /// Creates `folder` (and its parents) owner-only if it is not there.
+    public static func makeOwnerOnlyFolder(_ folder: String) throws(IntakeError) {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw IntakeError.environment("\(folder) exists and is not a folder") }

@@ -1,0 +1,74 @@
+import DICOM
+import Foundation
+import Hummingbird
+import StudyCatalog
+
+/// WADO-RS metadata of a study, a series or an instance: every attribute of each header in the
+/// DICOM JSON model, read once per stored header and kept; bulk data as BulkDataURIs under the
+/// instance's URL.
+extension DICOMwebService {
+    func retrieveMetadata(request: Request, context: DICOMwebRequestContext) async throws -> Response {
+        try checkAcceptsJSON(request)
+        let study = try context.parameters.require("study")
+        let series = context.parameters.get("series")
+        let instance = context.parameters.get("instance")
+        let found = try await instances(study: study, series: series, instance: instance)
+        try await audit("retrieve-metadata", study: study, context: context)
+        let files = self.files
+        let objects = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+            // Headers not yet kept are read on both cores at once; kept ones are a file read each.
+            var next = found.startIndex
+            var results = [[UInt8]](repeating: [], count: found.count)
+            func add() {
+                let index = next
+                let stored = found[index]
+                group.addTask {
+                    do {
+                        return (index, try await Self.blocking { try files.metadata(stored) })
+                    } catch let error as DICOMReadError {
+                        throw DICOMwebError.file(error)
+                    }
+                }
+                next += 1
+            }
+            for _ in 0..<min(4, found.count) { add() }
+            while let (index, bytes) = try await group.next() {
+                results[index] = bytes
+                if next < found.endIndex { add() }
+            }
+            return results
+        }
+        let base = base(of: request)
+        var body = ByteBuffer()
+        body.writeString("[")
+        for (index, stored) in found.enumerated() {
+            if index > 0 { body.writeString(",") }
+            let instanceURL =
+                "\(base)/studies/\(stored.studyInstanceUID)/series/\(stored.seriesInstanceUID)/instances/\(stored.sopInstanceUID)/"
+            Self.writeResolvingBulkData(objects[index], instanceURL: instanceURL, into: &body)
+        }
+        body.writeString("]")
+        return Response(status: .ok, headers: [.contentType: "application/dicom+json"], body: .init(byteBuffer: body))
+    }
+
+    private static let bulkDataKey = Array("\"BulkDataURI\":\"".utf8)
+
+    /// Copies a kept header into `body`, making its relative BulkDataURIs absolute. The key with its
+    /// quotes can only be JSON structure: a quote inside a value is escaped.
+    static func writeResolvingBulkData(_ json: [UInt8], instanceURL: String, into body: inout ByteBuffer) {
+        var start = json.startIndex
+        var index = json.startIndex
+        let key = bulkDataKey
+        while index + key.count <= json.endIndex {
+            if json[index] == key[0], json[index..<(index + key.count)].elementsEqual(key) {
+                body.writeBytes(json[start..<(index + key.count)])
+                body.writeString(instanceURL)
+                index += key.count
+                start = index
+            } else {
+                index += 1
+            }
+        }
+        body.writeBytes(json[start...])
+    }
+}

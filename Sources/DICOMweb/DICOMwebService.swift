@@ -1,0 +1,66 @@
+import DICOM
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOPosix
+import StudyCatalog
+
+/// What every endpoint shares: the catalog it reads through, the stored files, the audit trail, and
+/// the public base URL that RetrieveURLs and BulkDataURIs are built on.
+struct DICOMwebService: Sendable {
+    let catalog: any Catalog
+    let files: StoredFiles
+    let audit: AuditTrail
+    /// `--base-url`; without it, `http://HOST/dicomweb` from the request's Host header.
+    let baseURL: String?
+    static let root = "dicomweb"
+
+    func base(of request: Request) -> String {
+        if let baseURL { return baseURL }
+        let host = request.head.authority ?? "localhost"
+        return "http://\(host)/\(Self.root)"
+    }
+
+    /// Audits an access to a study's data before it is served.
+    func audit(_ action: String, study: String, context: DICOMwebRequestContext) async throws {
+        do {
+            try await audit.record(AccessEvent(at: Date(), actor: context.requester, action: action, subject: study))
+        } catch let error as CatalogError {
+            throw DICOMwebError.catalog(error)
+        }
+    }
+
+    /// Runs DCMTK's (blocking) work on NIO's thread pool, off the threads that serve requests.
+    static func blocking<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await NIOThreadPool.singleton.runIfActive(work)
+    }
+
+    /// The instances a retrieval names, each checked for UID syntax; 404 when there are none.
+    func instances(study: String, series: String? = nil, instance: String? = nil) async throws -> [StoredInstance] {
+        for uid in [study, series, instance].compactMap({ $0 }) where !UIDSyntax.isValid(uid) {
+            throw DICOMwebError.badRequest("not a UID: \(uid)")
+        }
+        let query = CatalogQuery(
+            studyInstanceUIDs: [study], seriesInstanceUIDs: series.map { [$0] } ?? [],
+            sopInstanceUIDs: instance.map { [$0] } ?? [], acceptedOnly: true)
+        let found: [StoredInstance]
+        do {
+            found = try await catalog.storedInstances(matching: query)
+        } catch {
+            throw DICOMwebError.catalog(error)
+        }
+        guard !found.isEmpty else {
+            throw DICOMwebError.notFound(
+                instance != nil ? "no such instance" : series != nil ? "no such series" : "no such study")
+        }
+        return found
+    }
+
+    static func json(_ text: String, warnings: [String] = []) -> Response {
+        var headers: HTTPFields = [.contentType: "application/dicom+json"]
+        for warning in warnings {
+            headers.append(HTTPField(name: HTTPField.Name("Warning")!, value: "299 intake \"\(warning)\""))
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
