@@ -5,6 +5,7 @@
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcjson.h>
+#include <dcmtk/dcmdata/dcsequen.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 
 #include <cstdio>
@@ -14,26 +15,26 @@
 
 namespace {
 
-// DCMTK asks this, for each binary value it writes, whether to write a BulkDataURI instead. It is
-// told only the tag, not where the value stands, so the writer says whether the element being
-// written is a top-level one.
+std::string hex_tag(const DcmTagKey &tag) {
+    char hex[9];
+    std::snprintf(hex, sizeof hex, "%04X%04X", tag.getGroup(), tag.getElement());
+    return hex;
+}
+
+// DCMTK asks this, for each value it writes, whether to write a BulkDataURI instead. It is told
+// only the tag, not where the value stands, so the writer (which walks the sequences itself) says
+// which binary value is being written and where: its path, `TAG` or `TAG/ITEM/TAG…` (items from 0).
 class BulkDataFormat final : public DcmJsonFormatCompact {
 public:
     explicit BulkDataFormat(std::string prefix) : DcmJsonFormatCompact(OFFalse), prefix_(std::move(prefix)) {}
 
-    /// Whether the element being written is a top-level binary one.
-    bool topLevelBinary = false;
+    /// The path of the binary value being written; empty while a value that is not binary is.
+    std::string binaryPath;
 
-    OFBool asBulkDataURI(const DcmTagKey &tag, OFString &uri) override {
-        if (!topLevelBinary) return OFFalse;
-        uri = OFString(uriFor(tag).c_str());
+    OFBool asBulkDataURI(const DcmTagKey &, OFString &uri) override {
+        if (binaryPath.empty()) return OFFalse;
+        uri = OFString((prefix_ + binaryPath).c_str());
         return OFTrue;
-    }
-
-    std::string uriFor(const DcmTagKey &tag) const {
-        char hex[9];
-        std::snprintf(hex, sizeof hex, "%04X%04X", tag.getGroup(), tag.getElement());
-        return prefix_ + hex;
     }
 
 private:
@@ -44,11 +45,55 @@ private:
 bool is_binary(DcmEVR vr) {
     switch (vr) {
         case EVR_OB: case EVR_OW: case EVR_OF: case EVR_OD: case EVR_OL: case EVR_OV: case EVR_UN:
-        case EVR_ox: case EVR_px: case EVR_pixelItem: case EVR_pixelSQ:
+        case EVR_ox: case EVR_px: case EVR_pixelItem: case EVR_pixelSQ: case EVR_OverlayData: case EVR_PixelData:
             return true;
         default:
             return false;
     }
+}
+
+OFCondition write_item(std::ostream &out, DcmItem &item, BulkDataFormat &format, const std::string &path,
+                       bool top_level);
+
+// One attribute: a sequence written here item by item (so that every binary value in it gets a
+// path of its own), anything else by DCMTK.
+OFCondition write_element(std::ostream &out, DcmObject &object, BulkDataFormat &format, const std::string &path) {
+    if (object.ident() == EVR_SQ) {
+        DcmSequenceOfItems &sequence = OFstatic_cast(DcmSequenceOfItems &, object);
+        out << '"' << hex_tag(object.getTag()) << "\":{\"vr\":\"SQ\"";
+        if (sequence.card() > 0) {
+            out << ",\"Value\":[";
+            for (unsigned long index = 0; index < sequence.card(); ++index) {
+                if (index > 0) out << ',';
+                const OFCondition status =
+                    write_item(out, *sequence.getItem(index), format, path + "/" + std::to_string(index), false);
+                if (status.bad()) return status;
+            }
+            out << ']';
+        }
+        out << '}';
+        return EC_Normal;
+    }
+    format.binaryPath = is_binary(object.ident()) ? path : std::string();
+    const OFCondition status = object.writeJson(out, format);
+    format.binaryPath.clear();
+    return status;
+}
+
+OFCondition write_item(std::ostream &out, DcmItem &item, BulkDataFormat &format, const std::string &path,
+                       bool top_level) {
+    out << '{';
+    bool first = true;
+    for (DcmObject *object = item.nextInContainer(nullptr); object != nullptr; object = item.nextInContainer(object)) {
+        if (object->getETag() == 0x0000 || (top_level && object->getGTag() == 0x0002)) continue;
+        if (!first) out << ',';
+        first = false;
+        const std::string tag = hex_tag(object->getTag());
+        const OFCondition status = write_element(out, *object, format, path.empty() ? tag : path + "/" + tag);
+        if (status.bad()) return status;
+    }
+    out << '}';
+    return EC_Normal;
 }
 
 }  // namespace
@@ -73,28 +118,19 @@ bool cdcmtk_file_json(cdcmtk_file *file, const char *bulk_data_prefix, char **js
         }
         BulkDataFormat format(bulk_data_prefix);
         std::ostringstream out;
-        out << '{';
-        bool first = true;
-        for (DcmObject *object = dataset->nextInContainer(nullptr); object != nullptr;
-             object = dataset->nextInContainer(object)) {
-            if (object->getGTag() == 0x0002 || object->getETag() == 0x0000) continue;
-            if (!first) out << ',';
-            first = false;
-            format.topLevelBinary = is_binary(object->ident());
-            const OFCondition status = object->writeJson(out, format);
-            if (status.bad()) {
-                cdcmtk::set_error(error_out, CDCMTK_ERROR_MALFORMED, std::string("writing JSON: ") + status.text());
-                return false;
-            }
+        OFCondition status = write_item(out, *dataset, format, "", true);
+        if (status.bad()) {
+            cdcmtk::set_error(error_out, CDCMTK_ERROR_MALFORMED, std::string("writing JSON: ") + status.text());
+            return false;
         }
+        std::string json = out.str();
         cdcmtk::PixelDataHeader pixel_data{};
         if (cdcmtk::pixel_data_header(*file, pixel_data)) {
-            if (!first) out << ',';
-            out << "\"7FE00010\":{\"vr\":\"" << pixel_data.vr << "\",\"BulkDataURI\":\""
-                << format.uriFor(DCM_PixelData) << "\"}";
+            json.pop_back();  // the closing brace
+            if (json.size() > 1) json += ',';
+            json += "\"7FE00010\":{\"vr\":\"" + std::string(pixel_data.vr) + "\",\"BulkDataURI\":\"" +
+                    bulk_data_prefix + "7FE00010\"}}";
         }
-        out << '}';
-        const std::string json = out.str();
         char *copy = static_cast<char *>(std::malloc(json.size() == 0 ? 1 : json.size()));
         if (copy == nullptr) throw std::bad_alloc();
         std::memcpy(copy, json.data(), json.size());

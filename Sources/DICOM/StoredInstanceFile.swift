@@ -31,8 +31,9 @@ public struct StoredInstanceFile: Sendable {
         return limits
     }
 
-    /// Every attribute of the header (private ones too) as one DICOM JSON object, binary values of
-    /// top-level attributes and the pixel data as BulkDataURIs `bulkDataPrefix` + the tag's hex digits.
+    /// Every attribute of the header (private ones too) as one DICOM JSON object, every binary value
+    /// (the pixel data too) as a BulkDataURI: `bulkDataPrefix` + its path, `TAG` at the top level,
+    /// `TAG/ITEM/TAG…` inside sequences (eight hex digits a tag, items from 0).
     public func json(bulkDataPrefix: String) throws(DICOMReadError) -> [UInt8] {
         let file = try DICOMFile(path: path, in: folder, stopBefore: .pixelData, limits: Self.headerLimits)
         var bytes: UnsafeMutablePointer<CChar>?
@@ -84,6 +85,45 @@ public struct StoredInstanceFile: Sendable {
         return Frame(
             bytes: try readBytes(offset: offset, length: length),
             transferSyntaxUID: TransferSyntax.explicitVRLittleEndian)
+    }
+
+    /// The value of the attribute at `attributePath` (`TAG`, or `TAG/ITEM/TAG…` inside sequences, items from
+    /// 0: what the BulkDataURIs of `json` name) as little-endian bytes; `unsupported` for a sequence
+    /// or the top-level encapsulated pixel data, `notFound` when there is none.
+    public func value(at attributePath: String) throws(DICOMReadError) -> [UInt8] {
+        let file = try DICOMFile(path: path, in: folder, stopBefore: .endOfDataset, limits: Self.wholeFile)
+        var bytes: UnsafeMutablePointer<UInt8>?
+        var length = 0
+        var error: OpaquePointer?
+        guard cdcmtk_file_element_value(file.handle, attributePath, &bytes, &length, &error), let bytes else {
+            throw DICOMReadError(consuming: error, path: file.path)
+        }
+        defer { cdcmtk_bytes_free(bytes) }
+        return Array(UnsafeBufferPointer(start: bytes, count: length))
+    }
+
+    /// Every frame of encapsulated pixel data, as stored, read from one parse; nil when the pixel
+    /// data is not encapsulated.
+    public func encapsulatedFrames() throws(DICOMReadError) -> [Frame]? {
+        let header = try DICOMFile(path: path, in: folder, stopBefore: .pixelData, limits: Self.headerLimits)
+        guard cdcmtk_file_pixel_data_is_encapsulated(header.handle) else { return nil }
+        let storedSyntax = header.transferSyntaxUID ?? TransferSyntax.implicitVRLittleEndian
+        let file = try DICOMFile(path: path, in: folder, stopBefore: .endOfDataset, limits: Self.wholeFile)
+        var frames: [Frame] = []
+        while true {
+            var bytes: UnsafeMutablePointer<UInt8>?
+            var length = 0
+            var error: OpaquePointer?
+            guard cdcmtk_file_encapsulated_frame(file.handle, UInt32(frames.count), &bytes, &length, &error), let bytes
+            else {
+                let failure = DICOMReadError(consuming: error, path: file.path)
+                if failure.code == .notFound, !frames.isEmpty { return frames }
+                throw failure
+            }
+            defer { cdcmtk_bytes_free(bytes) }
+            frames.append(
+                Frame(bytes: Array(UnsafeBufferPointer(start: bytes, count: length)), transferSyntaxUID: storedSyntax))
+        }
     }
 
     /// Writes a copy in `transferSyntaxUID` (an uncompressed one) to `outputPath`, a new file

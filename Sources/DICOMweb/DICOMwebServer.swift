@@ -58,8 +58,10 @@ public struct DICOMwebServer {
         } catch {
             throw RefusedConfiguration(description: "\(error)")
         }
+        let listeningPort = ListeningPort()
         let service = DICOMwebService(
-            catalog: catalog, files: files, audit: AuditTrail(catalog: catalog), baseURL: configuration.baseURL)
+            catalog: catalog, files: files, audit: AuditTrail(catalog: catalog), baseURL: configuration.baseURL,
+            listeningPort: listeningPort)
         let router = Router(context: DICOMwebRequestContext.self)
         if let tokens { router.add(middleware: BearerTokenMiddleware(tokens: tokens)) }
         routes(service, on: router.group(RouterPath(DICOMwebService.root)))
@@ -70,6 +72,7 @@ public struct DICOMwebServer {
                 address: .hostname(host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
+                listeningPort.set(port)
                 let shownHost = host.contains(":") ? "[\(host)]" : host
                 onListening("http://\(shownHost):\(port)/\(DICOMwebService.root)")
             },
@@ -96,6 +99,9 @@ public struct DICOMwebServer {
         }
         group.get("studies/:study/series/:series/instances/:instance/metadata") {
             try await service.retrieveMetadata(request: $0, context: $1)
+        }
+        group.get("studies/:study/series/:series/instances/:instance/bulk/**") {
+            try await service.retrieveBulkData(request: $0, context: $1)
         }
         group.get("studies/:study/series/:series/instances/:instance/frames/:frames") {
             try await service.retrieveFrames(request: $0, context: $1)

@@ -11,14 +11,28 @@ struct DICOMwebService: Sendable {
     let catalog: any Catalog
     let files: StoredFiles
     let audit: AuditTrail
-    /// `--base-url`; without it, `http://HOST/dicomweb` from the request's Host header.
+    /// `--base-url`; without it, built for each request (`base(of:)`).
     let baseURL: String?
+    /// The port the server listens on, once it does.
+    let listeningPort: ListeningPort
     static let root = "dicomweb"
 
+    /// The public base URL RetrieveURLs and BulkDataURIs are built on: `--base-url` when given; else
+    /// what a proxy says it forwarded (`X-Forwarded-Proto`, `X-Forwarded-Host`); else the Host the
+    /// client asked for. A Host without a port (dicomweb-client sends one) names this server's port:
+    /// a client that reached it without a proxy used it.
     func base(of request: Request) -> String {
         if let baseURL { return baseURL }
-        let host = request.head.authority ?? "localhost"
-        return "http://\(host)/\(Self.root)"
+        let forwardedHost = request.headers[HTTPField.Name("X-Forwarded-Host")!]?.split(separator: ",").first
+        let forwardedProto = request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.split(separator: ",").first
+        let scheme = forwardedProto.map { $0.trimmingSpaces.lowercased() } ?? "http"
+        if let forwardedHost {
+            return "\(scheme)://\(forwardedHost.trimmingSpaces)/\(Self.root)"
+        }
+        var host = request.head.authority ?? "localhost"
+        let hasPort = host.hasPrefix("[") ? host.contains("]:") : host.contains(":")
+        if !hasPort, let port = listeningPort.value, port != 80 { host += ":\(port)" }
+        return "\(scheme)://\(host)/\(Self.root)"
     }
 
     /// Audits an access to a study's data before it is served.

@@ -40,7 +40,7 @@ struct StoredFiles: Sendable {
 
     static let relativeBulkPrefix = "bulk/"
     /// Part of every kept entry's name: a server that writes its JSON differently starts afresh.
-    static let metadataVersion = "m1"
+    static let metadataVersion = "m2"
 
     /// Written beside and renamed into place: a reader sees the whole entry or none. A cache that
     /// cannot be written (a full disk) costs speed, not the answer.

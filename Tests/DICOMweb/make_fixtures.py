@@ -67,6 +67,26 @@ def image(series_number, description, frames=1, seed=0):
     ds.WindowWidth = 1400
     ds.RescaleIntercept = -1024
     ds.RescaleSlope = 1
+    # Binary values besides the pixels, which metadata lists as BulkDataURIs: a private OB, and an
+    # overlay plane (OW); and one inside a sequence, which stays inline.
+    ds.add_new(0x00090010, "LO", "STUDYINTAKE TEST")
+    ds.add_new(0x00091010, "OB", bytes(range(1, 17)))
+    ds.add_new(0x60000010, "US", rows)
+    ds.add_new(0x60000011, "US", columns)
+    ds.add_new(0x60000040, "CS", "G")
+    ds.add_new(0x60000050, "SS", [1, 1])
+    ds.add_new(0x60000100, "US", 1)
+    ds.add_new(0x60000102, "US", 0)
+    ds.add_new(0x60003000, "OW", bytes([0b10101010] * (rows * columns // 8)))
+    icon = Dataset()
+    icon.Rows = icon.Columns = 2
+    icon.SamplesPerPixel = 1
+    icon.PhotometricInterpretation = "MONOCHROME2"
+    icon.BitsAllocated = icon.BitsStored = 8
+    icon.HighBit = 7
+    icon.PixelRepresentation = 0
+    icon.PixelData = bytes([0, 64, 128, 255])
+    ds.IconImageSequence = [icon]
     if frames > 1:
         ds.NumberOfFrames = frames
     ds.PixelData = pixels.tobytes()

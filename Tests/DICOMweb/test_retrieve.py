@@ -174,3 +174,39 @@ def test_unknown_and_malformed_uids(http, url):
     assert http.get(f"{url}/studies/1.2.3.4.5/metadata").status_code == 404
     assert http.get(f"{url}/studies/..%2F..%2Fetc%2Fpasswd/metadata").status_code == 400
     assert http.get(f"{url}/studies/1.2.abc/series").status_code == 400
+
+
+def test_every_bulk_data_uri_of_the_metadata_resolves(client, fixture_series, cataloged, stored_path):
+    for description in ("EXPLICIT LITTLE", "IMPLICIT LITTLE", "MULTIFRAME RLE"):
+        series, sop = fixture_series[description]
+        [metadata] = [client.retrieve_instance_metadata(TS_FIXTURE_STUDY, series, sop)]
+        stored = dcmread(io.BytesIO(stored_file(cataloged, stored_path, sop)))
+        uris = {key: value["BulkDataURI"] for key, value in metadata.items() if "BulkDataURI" in value}
+        assert {"7FE00010", "60003000"} <= set(uris)
+        # A private value of an Implicit VR file is UN, which DCMTK writes inline.
+        assert "00091010" in uris or metadata["00091010"]["InlineBinary"]
+        icon_uri = metadata["00880200"]["Value"][0]["7FE00010"]["BulkDataURI"]
+        assert icon_uri.endswith(f"/instances/{sop}/bulk/00880200/0/7FE00010")
+        [icon] = client.retrieve_bulkdata(icon_uri)
+        stored_icon = stored.IconImageSequence[0].PixelData
+        if stored.file_meta.TransferSyntaxUID.is_compressed:
+            stored_icon = b"".join(generate_frames(stored_icon, number_of_frames=1))
+        assert icon == stored_icon
+        for key, uri in uris.items():
+            parts = client.retrieve_bulkdata(uri)
+            if key != "7FE00010":
+                assert parts == [stored[int(key, 16)].value]
+            elif stored.file_meta.TransferSyntaxUID.is_compressed:
+                assert parts == list(generate_frames(stored.PixelData, number_of_frames=stored.get("NumberOfFrames", 1)))
+            else:
+                assert parts == [stored.pixel_array.astype("<u2").tobytes()]
+
+
+def test_bulk_data_that_does_not_exist(http, url, fixture_series):
+    series, sop = fixture_series["EXPLICIT LITTLE"]
+    base = f"{url}/studies/{TS_FIXTURE_STUDY}/series/{series}/instances/{sop}/bulk"
+    assert http.get(f"{base}/00091012").status_code == 404
+    assert http.get(f"{base}/nonsense").status_code == 400
+    assert http.get(f"{base}/00880200/7/7FE00010").status_code == 404
+    assert http.get(f"{base}/00880200/x/7FE00010").status_code == 400
+    assert http.get(f"{base}/00880200").status_code == 406

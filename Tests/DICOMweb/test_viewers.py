@@ -86,3 +86,11 @@ def test_a_client_that_goes_away_mid_series_leaves_the_server_serving(url, heade
         connection.recv(1024)
         connection.close()
     assert http.get(f"{url}/studies").status_code == 200
+
+
+def test_urls_follow_what_a_proxy_forwarded(http, url):
+    response = http.get(
+        f"{url}/studies/{MR_STUDY}/series",
+        headers={"X-Forwarded-Host": "pacs.example.org", "X-Forwarded-Proto": "https"})
+    retrieve_url = response.json()[0]["00081190"]["Value"][0]
+    assert retrieve_url.startswith(f"https://pacs.example.org/dicomweb/studies/{MR_STUDY}/series/")

@@ -15,9 +15,10 @@ void cdcmtk_bytes_free(void *_Nullable bytes);
 
 /// The file's dataset, as far as it was parsed, in the DICOM JSON model (PS3.18 F.2) as DCMTK writes
 /// it: text converted to UTF-8 (SpecificCharacterSet becomes ISO_IR 192), numbers as numbers, names
-/// as objects, no "Value" for empty attributes; group 0002 and group lengths left out. Binary values
-/// (OB, OD, OF, OL, OV, OW, UN) of top-level attributes become a BulkDataURI, `bulk_data_prefix`
-/// followed by the tag's eight hex digits; those inside sequences stay inline. When the parse
+/// as objects, no "Value" for empty attributes; group 0002 and group lengths left out. Every binary
+/// value (OB, OD, OF, OL, OV, OW, UN) becomes a BulkDataURI, `bulk_data_prefix` followed by its
+/// path: the tag's eight hex digits at the top level, `TAG/ITEM/TAG…` inside sequences (items from
+/// 0), which cdcmtk_file_element_value takes back. When the parse
 /// stopped before (7FE0,0010) Pixel Data and the file goes on with it, Pixel Data is listed as a
 /// BulkDataURI too. (0008,3002) AvailableTransferSyntaxUID is set to the file's transfer syntax.
 /// Changes the parsed dataset (its character set). The JSON (one object, not NUL-terminated) goes
@@ -43,6 +44,16 @@ bool cdcmtk_file_pixel_data_is_encapsulated(cdcmtk_file *_Nonnull file);
 bool cdcmtk_file_encapsulated_frame(cdcmtk_file *_Nonnull file, uint32_t index,
                                     unsigned char *_Nullable *_Nonnull bytes_out, size_t *_Nonnull length_out,
                                     cdcmtk_error *_Nullable *_Nullable error_out);
+
+/// The value of the attribute at `path` (as cdcmtk_file_json names bulk data: `TAG` at the top
+/// level, `TAG/ITEM/TAG…` inside sequences, items from 0) of a file parsed to its end, as
+/// little-endian bytes; encapsulated pixel data inside a sequence (an icon) as its fragments one
+/// after another. CDCMTK_ERROR_NOT_FOUND when there is no such attribute, CDCMTK_ERROR_UNSUPPORTED
+/// for a sequence or the top-level encapsulated pixel data (asked for frame by frame). Released with
+/// cdcmtk_bytes_free.
+bool cdcmtk_file_element_value(cdcmtk_file *_Nonnull file, const char *_Nonnull path,
+                               unsigned char *_Nullable *_Nonnull bytes_out, size_t *_Nonnull length_out,
+                               cdcmtk_error *_Nullable *_Nullable error_out);
 
 /// Writes the dataset of a file parsed to its end as a Part-10 file at `path` (created owner-only,
 /// replacing nothing: it must not exist) in `transfer_syntax`, an uncompressed one; compressed pixel
