@@ -25,6 +25,8 @@ let package = Package(
             // Explicit libraries rather than pkgConfig: Debian's dcmtk.pc requires sndfile.pc, which
             // is absent, and SwiftPM then silently links nothing.
             linkerSettings: [
+                .linkedLibrary("dcmimage"),
+                .linkedLibrary("dcmimgle"),
                 .linkedLibrary("dcmjpeg"),
                 .linkedLibrary("dcmjpls"),
                 .linkedLibrary("dcmdata"),

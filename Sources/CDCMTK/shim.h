@@ -85,6 +85,9 @@ struct PixelDataHeader {
     const char *vr;         // "OB" or "OW"
 };
 
+/// Registers DCMTK's JPEG, JPEG-LS and RLE decoders, once per process.
+void register_decoders();
+
 /// Finds the Pixel Data element where the parse of `file` stopped; false when the file does not go
 /// on with one.
 bool pixel_data_header(cdcmtk_file &file, PixelDataHeader &header);

@@ -16,24 +16,25 @@
 #include <cstring>
 #include <mutex>
 
-namespace {
-
-std::once_flag decoders_once;
+namespace cdcmtk {
 
 void register_decoders() {
-    DJDecoderRegistration::registerCodecs();
-    DJLSDecoderRegistration::registerCodecs();
-    DcmRLEDecoderRegistration::registerCodecs();
+    static std::once_flag once;
+    std::call_once(once, [] {
+        DJDecoderRegistration::registerCodecs();
+        DJLSDecoderRegistration::registerCodecs();
+        DcmRLEDecoderRegistration::registerCodecs();
+    });
 }
 
-}  // namespace
+}  // namespace cdcmtk
 
 extern "C" {
 
 bool cdcmtk_file_write_uncompressed(cdcmtk_file *file, const char *transfer_syntax, const char *path,
                                     cdcmtk_error **error_out) {
     try {
-        std::call_once(decoders_once, register_decoders);
+        cdcmtk::register_decoders();
         const DcmXfer target(transfer_syntax);
         if (target.getXfer() == EXS_Unknown || target.isEncapsulated() || target.getStreamCompression() != ESC_none) {
             cdcmtk::set_error(error_out, CDCMTK_ERROR_UNSUPPORTED,

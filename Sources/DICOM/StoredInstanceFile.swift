@@ -126,6 +126,52 @@ public struct StoredInstanceFile: Sendable {
         }
     }
 
+    /// How a rendered frame is encoded.
+    public enum ImageFormat: Sendable {
+        case jpeg, png
+    }
+
+    /// Frame `number` (from 1) as DCMTK's image library displays it: windowed as the header says
+    /// (its first window, else its first VOI LUT, else the frame's range), scaled to fit `maxSize`
+    /// pixels square (nil: as it is), encoded as JPEG or PNG. `unsupported` when DCMTK cannot decode
+    /// the pixel data (JPEG 2000, say), `notFound` when there is no such frame.
+    public func rendered(frame number: Int, maxSize: Int?, format: ImageFormat) throws(DICOMReadError) -> [UInt8] {
+        let file = try DICOMFile(path: path, in: folder, stopBefore: .endOfDataset, limits: Self.wholeFile)
+        var bytes: UnsafeMutablePointer<UInt8>?
+        var length = 0
+        var error: OpaquePointer?
+        guard
+            cdcmtk_file_render(
+                file.handle, UInt32(max(0, number - 1)), UInt32(max(0, maxSize ?? 0)),
+                format == .png ? CDCMTK_IMAGE_PNG : CDCMTK_IMAGE_JPEG, &bytes, &length, &error), let bytes
+        else {
+            throw DICOMReadError(consuming: error, path: file.path)
+        }
+        defer { cdcmtk_bytes_free(bytes) }
+        return Array(UnsafeBufferPointer(start: bytes, count: length))
+    }
+
+    /// Frame `number` rendered as `rendered` does, as gray pixels (color made gray), a smaller image
+    /// scaled up to fit `maxSize` too.
+    public func grayImage(frame number: Int, maxSize: Int?) throws(DICOMReadError) -> GrayImage {
+        let file = try DICOMFile(path: path, in: folder, stopBefore: .endOfDataset, limits: Self.wholeFile)
+        var pixels: UnsafeMutablePointer<UInt8>?
+        var width: UInt32 = 0
+        var height: UInt32 = 0
+        var error: OpaquePointer?
+        guard
+            cdcmtk_file_render_gray(
+                file.handle, UInt32(max(0, number - 1)), UInt32(max(0, maxSize ?? 0)), &pixels, &width, &height, &error),
+            let pixels
+        else {
+            throw DICOMReadError(consuming: error, path: file.path)
+        }
+        defer { cdcmtk_bytes_free(pixels) }
+        return GrayImage(
+            width: Int(width), height: Int(height),
+            pixels: Array(UnsafeBufferPointer(start: pixels, count: Int(width) * Int(height))))
+    }
+
     /// Writes a copy in `transferSyntaxUID` (an uncompressed one) to `outputPath`, a new file
     /// created owner-only. `unsupported` when DCMTK cannot decode the stored transfer syntax.
     public func writeUncompressedCopy(transferSyntaxUID: String, to outputPath: String) throws(DICOMReadError) {

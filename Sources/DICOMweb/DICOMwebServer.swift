@@ -100,6 +100,18 @@ public struct DICOMwebServer {
         group.get("studies/:study/series/:series/instances/:instance/metadata") {
             try await service.retrieveMetadata(request: $0, context: $1)
         }
+        for (path, thumbnail) in [
+            ("studies/:study/thumbnail", true), ("studies/:study/series/:series/thumbnail", true),
+            ("studies/:study/series/:series/instances/:instance/thumbnail", true),
+            ("studies/:study/series/:series/rendered", false),
+            ("studies/:study/series/:series/instances/:instance/rendered", false),
+            ("studies/:study/series/:series/instances/:instance/frames/:frames/rendered", false),
+            ("studies/:study/series/:series/instances/:instance/frames/:frames/thumbnail", true),
+        ] {
+            group.get(RouterPath(path)) {
+                try await service.retrieveRendered(request: $0, context: $1, thumbnail: thumbnail)
+            }
+        }
         group.get("studies/:study/series/:series/instances/:instance/bulk/**") {
             try await service.retrieveBulkData(request: $0, context: $1)
         }

@@ -3,10 +3,9 @@ import Foundation
 import Intake
 import StudyCatalog
 
-/// Where the server reads instances from, and what it keeps derived from them: files only from the
-/// folder of the accepted submission the catalog names (its folder in the store, or the drop it was
-/// cataloged in place from), opened below that folder through no link; never a path from request
-/// text. Each instance's header as DICOM JSON is read once and kept in the cache, named by the
+/// Where the server reads instances from (`IntakeHome.file`: below the folder of the accepted
+/// submission the catalog names, never a path from request text), and what it keeps derived from
+/// them. Each instance's header as DICOM JSON is read once and kept in the cache, named by the
 /// header's digest (so a changed file is a new entry, never a stale one).
 struct StoredFiles: Sendable {
     let home: IntakeHome
@@ -20,8 +19,7 @@ struct StoredFiles: Sendable {
     }
 
     func file(_ instance: StoredInstance) throws(DICOMReadError) -> StoredInstanceFile {
-        let folder = instance.filesInPlace ? instance.source : home.storePath + "/" + instance.submissionId
-        return StoredInstanceFile(folder: try Folder(path: folder), path: instance.path)
+        try home.file(instance)
     }
 
     /// The instance's header as a DICOM JSON object, its bulk data URIs relative (`bulk/TAG`).

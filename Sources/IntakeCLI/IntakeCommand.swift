@@ -13,7 +13,7 @@ struct IntakeCommand: AsyncParsableCommand {
             """,
         subcommands: [
             Inspect.self, Validate.self, Ingest.self, Query.self, Show.self, Queue.self, Quarantine.self, Stats.self,
-            Watch.self, Check.self, CatalogCommand.self, Serve.self,
+            Watch.self, Check.self, CatalogCommand.self, Serve.self, Preview.self,
         ]
     )
 

@@ -1,7 +1,8 @@
 """Writes a disc whose series hold one small CT image each in a different transfer syntax, for the
 DICOMweb tests: the same pixels native (Explicit and Implicit VR Little Endian, Big Endian),
-compressed by DCMTK's own tools (JPEG lossless, JPEG baseline, JPEG-LS, RLE), and a multi-frame
-image native and RLE-compressed.
+compressed by DCMTK's own tools (JPEG lossless, JPEG baseline, JPEG-LS, RLE), a multi-frame image
+native and RLE-compressed, and an image labelled JPEG 2000, which DCMTK cannot decode here (its
+fragment is not a real code stream: only its label matters).
 
 Usage: make_fixtures.py OUTPUT_FOLDER
 """
@@ -11,7 +12,8 @@ import sys
 
 import numpy
 from pydicom.dataset import Dataset, FileMetaDataset
-from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+from pydicom.encaps import encapsulate
+from pydicom.uid import ExplicitVRLittleEndian, JPEG2000Lossless, generate_uid
 
 CT_IMAGE = "1.2.840.10008.5.1.4.1.1.2"
 STUDY = "1.2.826.0.1.3680043.10.1470.1"
@@ -77,7 +79,10 @@ def image(series_number, description, frames=1, seed=0):
     ds.add_new(0x60000050, "SS", [1, 1])
     ds.add_new(0x60000100, "US", 1)
     ds.add_new(0x60000102, "US", 0)
-    ds.add_new(0x60003000, "OW", bytes([0b10101010] * (rows * columns // 8)))
+    # The overlay draws a line across the third row.
+    overlay = bytearray(rows * columns // 8)
+    overlay[2 * columns // 8:3 * columns // 8] = b"\xff" * (columns // 8)
+    ds.add_new(0x60003000, "OW", bytes(overlay))
     icon = Dataset()
     icon.Rows = icon.Columns = 2
     icon.SamplesPerPixel = 1
@@ -108,10 +113,17 @@ def main():
         (7, "RLE", 1, ["dcmcrle"]),
         (8, "MULTIFRAME NATIVE", 3, None),
         (9, "MULTIFRAME RLE", 3, ["dcmcrle"]),
+        (10, "JPEG 2000", 1, "j2k"),
     ]
     for number, description, frames, command in series:
         ds = image(number, description, frames=frames)
         path = os.path.join(folder, f"IM{number:04d}")
+        if command == "j2k":
+            ds.file_meta.TransferSyntaxUID = JPEG2000Lossless
+            ds.PixelData = encapsulate([b"\xff\x4f\xff\x51" + bytes(60)])
+            ds["PixelData"].VR = "OB"
+            ds.save_as(path, enforce_file_format=True)
+            continue
         if command is None:
             ds.save_as(path, enforce_file_format=True)
             continue

@@ -76,7 +76,7 @@ def test_a_whole_study_streams_every_instance(http, url, cataloged):
         f"{url}/studies/{TS_FIXTURE_STUDY}",
         headers={"Accept": 'multipart/related; type="application/dicom"; transfer-syntax=*'})
     parts = parse_multipart(response)
-    assert len(parts) == 9
+    assert len(parts) == 10
     assert {dcmread(io.BytesIO(body)).SOPInstanceUID for _, body in parts} == {
         instance["SOPInstanceUID"] for instance in cataloged
         if instance["SeriesInstanceUID"].startswith(TS_FIXTURE_STUDY + ".")}
@@ -87,7 +87,7 @@ def test_metadata_at_every_level_loads_with_pydicom(client, fixture_series, leve
     series, sop = fixture_series["MULTIFRAME RLE"]
     if level == "study":
         metadata = client.retrieve_study_metadata(TS_FIXTURE_STUDY)
-        assert len(metadata) == 9
+        assert len(metadata) == 10
     elif level == "series":
         metadata = client.retrieve_series_metadata(TS_FIXTURE_STUDY, series)
     else:

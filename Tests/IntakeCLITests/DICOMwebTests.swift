@@ -66,7 +66,8 @@ struct DICOMwebTests {
             let actions = Set(events.filter { $0[2].text == actor }.compactMap { $0[3].text })
             for action in [
                 "search-studies", "search-series", "search-instances", "retrieve-metadata", "retrieve-instance",
-                "retrieve-series", "retrieve-study", "retrieve-frames",
+                "retrieve-series", "retrieve-study", "retrieve-frames", "retrieve-bulkdata", "retrieve-rendered",
+                "retrieve-thumbnail",
             ] {
                 #expect(actions.contains(action), "no \(action) event by \(actor) in the audit trail")
             }

@@ -62,6 +62,35 @@ bool cdcmtk_file_element_value(cdcmtk_file *_Nonnull file, const char *_Nonnull 
 bool cdcmtk_file_write_uncompressed(cdcmtk_file *_Nonnull file, const char *_Nonnull transfer_syntax,
                                     const char *_Nonnull path, cdcmtk_error *_Nullable *_Nullable error_out);
 
+/// How a rendered image is encoded.
+typedef enum cdcmtk_image_format {
+    CDCMTK_IMAGE_JPEG = 1,
+    CDCMTK_IMAGE_PNG = 2,
+} cdcmtk_image_format;
+
+/// Renders frame `index` (from 0) of a file parsed to its end as DCMTK's image library displays it:
+/// compressed pixel data decoded (JPEG, JPEG-LS, RLE); monochrome through the file's first VOI
+/// window, else its first VOI LUT, else the frame's minimum and maximum; color as stored; scaled,
+/// aspect kept, to fit `max_size` by `max_size` pixels (0: as it is). Encoded as JPEG (quality 90)
+/// or PNG. CDCMTK_ERROR_UNSUPPORTED when DCMTK cannot decode or display the pixel data (JPEG 2000,
+/// say), CDCMTK_ERROR_NOT_FOUND when there is no such frame or no image. Released with cdcmtk_bytes_free.
+bool cdcmtk_file_render(cdcmtk_file *_Nonnull file, uint32_t index, uint32_t max_size, cdcmtk_image_format format,
+                        unsigned char *_Nullable *_Nonnull bytes_out, size_t *_Nonnull length_out,
+                        cdcmtk_error *_Nullable *_Nullable error_out);
+
+/// As cdcmtk_file_render, but the rendered frame's 8-bit gray pixels (color made gray), row by
+/// row, `*width_out` by `*height_out`, and a smaller image scaled up to fit `max_size` too.
+/// Released with cdcmtk_bytes_free.
+bool cdcmtk_file_render_gray(cdcmtk_file *_Nonnull file, uint32_t index, uint32_t max_size,
+                             unsigned char *_Nullable *_Nonnull pixels_out, uint32_t *_Nonnull width_out,
+                             uint32_t *_Nonnull height_out, cdcmtk_error *_Nullable *_Nullable error_out);
+
+/// Encodes 8-bit gray pixels (`width` by `height`, row by row) as PNG through DCMTK's image library.
+/// Released with cdcmtk_bytes_free.
+bool cdcmtk_gray_png(const unsigned char *_Nonnull pixels, uint32_t width, uint32_t height,
+                     unsigned char *_Nullable *_Nonnull bytes_out, size_t *_Nonnull length_out,
+                     cdcmtk_error *_Nullable *_Nullable error_out);
+
 #ifdef __cplusplus
 }
 #endif
