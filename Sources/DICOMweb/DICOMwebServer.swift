@@ -16,13 +16,19 @@ public struct DICOMwebServer {
         public var baseURL: String?
         public var tokenFile: String?
         public var insecureNoAuth: Bool
+        /// The web origin of a viewer served from elsewhere (OHIF at https://viewer.example.org), whose
+        /// browser may then read answers (CORS); nil: none.
+        public var allowedOrigin: String?
 
-        public init(host: String, port: Int, baseURL: String?, tokenFile: String?, insecureNoAuth: Bool) {
+        public init(
+            host: String, port: Int, baseURL: String?, tokenFile: String?, insecureNoAuth: Bool, allowedOrigin: String?
+        ) {
             self.host = host
             self.port = port
             self.baseURL = baseURL
             self.tokenFile = tokenFile
             self.insecureNoAuth = insecureNoAuth
+            self.allowedOrigin = allowedOrigin
         }
 
         var isLoopback: Bool { host == "127.0.0.1" || host == "::1" || host == "localhost" }
@@ -63,6 +69,13 @@ public struct DICOMwebServer {
             catalog: catalog, files: files, audit: AuditTrail(catalog: catalog), baseURL: configuration.baseURL,
             listeningPort: listeningPort)
         let router = Router(context: DICOMwebRequestContext.self)
+        // Before the tokens: a browser's preflight (OPTIONS) carries none.
+        if let origin = configuration.allowedOrigin {
+            router.add(
+                middleware: CORSMiddleware(
+                    allowOrigin: .custom(origin), allowHeaders: [.accept, .authorization, .contentType],
+                    allowMethods: [.get, .options], exposedHeaders: ["Warning", "Content-Type"]))
+        }
         if let tokens { router.add(middleware: BearerTokenMiddleware(tokens: tokens)) }
         routes(service, on: router.group(RouterPath(DICOMwebService.root)))
         let host = configuration.host

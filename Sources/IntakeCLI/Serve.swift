@@ -26,6 +26,8 @@ extension IntakeCommand {
         @Option(help: "File of Bearer tokens (NAME TOKEN per line), required off loopback.") var tokenFile: String?
         @Flag(help: "Serve off loopback without tokens: anyone who reaches the port reads patient data.")
         var insecureNoAuth = false
+        @Option(help: "The web origin of a viewer served from elsewhere (https://viewer.example.org), allowed by CORS.")
+        var allowOrigin: String?
 
         func validate() throws {
             guard Self.address(listen) != nil else {
@@ -41,7 +43,7 @@ extension IntakeCommand {
                 home: homeOptions.intakeHome, catalog: catalog,
                 configuration: .init(
                     host: host, port: port, baseURL: baseUrl.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
-                    tokenFile: tokenFile, insecureNoAuth: insecureNoAuth),
+                    tokenFile: tokenFile, insecureNoAuth: insecureNoAuth, allowedOrigin: allowOrigin),
                 logger: logger
             ) { url in
                 FileHandle.standardOutput.write(Data("listening on \(url)\n".utf8))

@@ -94,3 +94,21 @@ def test_urls_follow_what_a_proxy_forwarded(http, url):
         headers={"X-Forwarded-Host": "pacs.example.org", "X-Forwarded-Proto": "https"})
     retrieve_url = response.json()[0]["00081190"]["Value"][0]
     assert retrieve_url.startswith(f"https://pacs.example.org/dicomweb/studies/{MR_STUDY}/series/")
+
+
+def test_a_viewer_from_the_allowed_origin_may_read_answers(url, http):
+    import os
+
+    import requests
+
+    origin = os.environ["DICOMWEB_ALLOWED_ORIGIN"]
+    # The browser's preflight carries no token, even where the server requires one.
+    preflight = requests.options(
+        f"{url}/studies", headers={
+            "Origin": origin, "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "authorization, accept"})
+    assert preflight.status_code in (200, 204)
+    assert preflight.headers["Access-Control-Allow-Origin"] == origin
+    assert "authorization" in preflight.headers["Access-Control-Allow-Headers"].lower()
+    answer = http.get(f"{url}/studies", headers={"Origin": origin})
+    assert answer.headers["Access-Control-Allow-Origin"] == origin

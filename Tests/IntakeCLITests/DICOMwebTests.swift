@@ -33,8 +33,12 @@ struct DICOMwebTests {
                 ["ingest", "--home", home.path, "--max-header-bytes", "1024", sample + "/CHARSETS"])
             try #require(quarantined.text.contains("quarantined"), "\(quarantined.text)")
 
-            var serveArguments = ["serve", "--home", home.path, "--listen", "127.0.0.1:0"]
+            let viewerOrigin = "http://viewer.example.org:3000"
+            var serveArguments = [
+                "serve", "--home", home.path, "--listen", "127.0.0.1:0", "--allow-origin", viewerOrigin,
+            ]
             var environment = [
+                "DICOMWEB_ALLOWED_ORIGIN": viewerOrigin,
                 "INTAKE_HOME": home.path, "INTAKE_EXECUTABLE": IntakeProcess.executable.path,
                 "PYTHONDONTWRITEBYTECODE": "1",
             ]
