@@ -3,6 +3,10 @@ import Foundation
 import Hummingbird
 import StudyCatalog
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// WADO-RS metadata of a study, a series or an instance: every attribute of each header in the
 /// DICOM JSON model, read once per stored header and kept; bulk data as BulkDataURIs under the
 /// instance's URL.
@@ -56,19 +60,28 @@ extension DICOMwebService {
     /// Copies a kept header into `body`, making its relative BulkDataURIs absolute. The key with its
     /// quotes can only be JSON structure: a quote inside a value is escaped.
     static func writeResolvingBulkData(_ json: [UInt8], instanceURL: String, into body: inout ByteBuffer) {
-        var start = json.startIndex
-        var index = json.startIndex
-        let key = bulkDataKey
-        while index + key.count <= json.endIndex {
-            if json[index] == key[0], json[index..<(index + key.count)].elementsEqual(key) {
-                body.writeBytes(json[start..<(index + key.count)])
-                body.writeString(instanceURL)
-                index += key.count
-                start = index
-            } else {
-                index += 1
+        json.withUnsafeBytes { bytes in
+            bulkDataKey.withUnsafeBytes { key in
+                var start = 0
+                var position = 0
+                // Each quote (found by memchr) is looked at as the start of the key.
+                while position + key.count <= bytes.count,
+                    let quote = memchr(bytes.baseAddress! + position, Int32(key[0]), bytes.count - position)
+                {
+                    position = UnsafeRawPointer(quote) - bytes.baseAddress!
+                    guard position + key.count <= bytes.count else { break }
+                    if memcmp(quote, key.baseAddress!, key.count) == 0 {
+                        let end = position + key.count
+                        body.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+                        body.writeString(instanceURL)
+                        start = end
+                        position = end
+                    } else {
+                        position += 1
+                    }
+                }
+                body.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[start...]))
             }
         }
-        body.writeBytes(json[start...])
     }
 }

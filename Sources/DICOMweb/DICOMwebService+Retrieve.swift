@@ -65,8 +65,8 @@ extension DICOMwebService {
         return Response(status: .ok, headers: [.contentType: multipart.contentType], body: body)
     }
 
-    /// Streams a file's bytes in chunks read on the thread pool; a client that goes away ends it
-    /// (the write throws) and the descriptor is closed.
+    /// Streams a file's bytes in 1 MiB chunks read on the thread pool straight into the buffers
+    /// written; a client that goes away ends it (the write throws) and the descriptor is closed.
     static func stream(_ file: StoredInstanceFile, to writer: inout any ResponseBodyWriter) async throws {
         let descriptor = file.folder.openForReading(file.path)
         guard descriptor >= 0 else {
@@ -76,26 +76,30 @@ extension DICOMwebService {
                     detail: String(cString: strerror(errno))))
         }
         defer { close(descriptor) }
-        let chunkSize = 256 * 1024
+        let chunkSize = 1 << 20
         var offset: off_t = 0
         while true {
             let chunkOffset = offset
-            let chunk = try await blocking { () throws -> [UInt8] in
-                var bytes = [UInt8](repeating: 0, count: chunkSize)
-                var count: Int
-                repeat {
-                    count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, chunkSize, chunkOffset) }
-                } while count < 0 && errno == EINTR
-                guard count >= 0 else {
-                    throw DICOMwebError.file(
-                        DICOMReadError(code: .unreadable, path: file.path, detail: String(cString: strerror(errno))))
+            let chunk = try await blocking { () throws -> ByteBuffer in
+                var buffer = ByteBufferAllocator().buffer(capacity: chunkSize)
+                var failure: Int32 = 0
+                buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: chunkSize) { bytes in
+                    var count: Int
+                    repeat {
+                        count = pread(descriptor, bytes.baseAddress, chunkSize, chunkOffset)
+                    } while count < 0 && errno == EINTR
+                    if count < 0 { failure = errno }
+                    return max(0, count)
                 }
-                bytes.removeLast(chunkSize - count)
-                return bytes
+                guard failure == 0 else {
+                    throw DICOMwebError.file(
+                        DICOMReadError(code: .unreadable, path: file.path, detail: String(cString: strerror(failure))))
+                }
+                return buffer
             }
-            if chunk.isEmpty { return }
-            offset += off_t(chunk.count)
-            try await writer.write(ByteBuffer(bytes: chunk))
+            if chunk.readableBytes == 0 { return }
+            offset += off_t(chunk.readableBytes)
+            try await writer.write(chunk)
         }
     }
 }
