@@ -98,11 +98,22 @@ OFCondition write_item(std::ostream &out, DcmItem &item, BulkDataFormat &format,
 
 }  // namespace
 
+namespace cdcmtk {
+
+unsigned char *copy_out(const void *bytes, size_t length) {
+    unsigned char *copy = static_cast<unsigned char *>(std::malloc(length == 0 ? 1 : length));
+    if (copy == nullptr) throw std::bad_alloc();
+    if (length > 0) std::memcpy(copy, bytes, length);
+    return copy;
+}
+
+}  // namespace cdcmtk
+
 extern "C" {
 
 void cdcmtk_bytes_free(void *bytes) { std::free(bytes); }
 
-bool cdcmtk_file_json(cdcmtk_file *file, const char *bulk_data_prefix, char **json_out, size_t *length_out,
+bool cdcmtk_file_json(cdcmtk_file *file, const char *bulk_data_prefix, unsigned char **json_out, size_t *length_out,
                       cdcmtk_error **error_out) {
     try {
         DcmDataset *dataset = file->format->getDataset();
@@ -131,10 +142,7 @@ bool cdcmtk_file_json(cdcmtk_file *file, const char *bulk_data_prefix, char **js
             json += "\"7FE00010\":{\"vr\":\"" + std::string(pixel_data.vr) + "\",\"BulkDataURI\":\"" +
                     bulk_data_prefix + "7FE00010\"}}";
         }
-        char *copy = static_cast<char *>(std::malloc(json.size() == 0 ? 1 : json.size()));
-        if (copy == nullptr) throw std::bad_alloc();
-        std::memcpy(copy, json.data(), json.size());
-        *json_out = copy;
+        *json_out = cdcmtk::copy_out(json.data(), json.size());
         *length_out = json.size();
         return true;
     } catch (...) {

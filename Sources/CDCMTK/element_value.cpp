@@ -10,7 +10,6 @@
 #include <dcmtk/dcmdata/dcxfer.h>
 
 #include <cstdlib>
-#include <cstring>
 #include <vector>
 
 namespace {
@@ -104,10 +103,7 @@ bool cdcmtk_file_element_value(cdcmtk_file *file, const char *path, unsigned cha
                 }
             }
         }
-        unsigned char *copy = static_cast<unsigned char *>(std::malloc(bytes.empty() ? 1 : bytes.size()));
-        if (copy == nullptr) throw std::bad_alloc();
-        if (!bytes.empty()) std::memcpy(copy, bytes.data(), bytes.size());
-        *bytes_out = copy;
+        *bytes_out = cdcmtk::copy_out(bytes.data(), bytes.size());
         *length_out = bytes.size();
         return true;
     } catch (...) {

@@ -166,10 +166,7 @@ bool cdcmtk_file_encapsulated_frame(cdcmtk_file *file, uint32_t index, unsigned 
             }
             bytes.insert(bytes.end(), data, data + length);
         }
-        unsigned char *copy = static_cast<unsigned char *>(std::malloc(bytes.empty() ? 1 : bytes.size()));
-        if (copy == nullptr) throw std::bad_alloc();
-        if (!bytes.empty()) std::memcpy(copy, bytes.data(), bytes.size());
-        *bytes_out = copy;
+        *bytes_out = cdcmtk::copy_out(bytes.data(), bytes.size());
         *length_out = bytes.size();
         return true;
     } catch (...) {

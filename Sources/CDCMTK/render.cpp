@@ -11,7 +11,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <memory>
 
 namespace {
@@ -139,10 +138,7 @@ bool cdcmtk_file_render_gray(cdcmtk_file *file, uint32_t index, uint32_t max_siz
             cdcmtk::set_error(error_out, CDCMTK_ERROR_INTERNAL, "DCMTK rendered no pixels");
             return false;
         }
-        unsigned char *pixels = static_cast<unsigned char *>(std::malloc(width * height));
-        if (pixels == nullptr) throw std::bad_alloc();
-        std::memcpy(pixels, data, width * height);
-        *pixels_out = pixels;
+        *pixels_out = cdcmtk::copy_out(data, width * height);
         *width_out = static_cast<uint32_t>(width);
         *height_out = static_cast<uint32_t>(height);
         return true;

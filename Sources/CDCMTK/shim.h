@@ -85,6 +85,10 @@ struct PixelDataHeader {
     const char *vr;         // "OB" or "OW"
 };
 
+/// A malloc'd copy of `length` bytes for the caller (released with cdcmtk_bytes_free); throws
+/// std::bad_alloc when there is no memory.
+unsigned char *copy_out(const void *bytes, size_t length);
+
 /// Registers DCMTK's JPEG, JPEG-LS and RLE decoders, once per process.
 void register_decoders();
 

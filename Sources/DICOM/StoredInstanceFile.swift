@@ -36,14 +36,7 @@ public struct StoredInstanceFile: Sendable {
     /// `TAG/ITEM/TAG…` inside sequences (eight hex digits a tag, items from 0).
     public func json(bulkDataPrefix: String) throws(DICOMReadError) -> [UInt8] {
         let file = try DICOMFile(path: path, in: folder, stopBefore: .pixelData, limits: Self.headerLimits)
-        var bytes: UnsafeMutablePointer<CChar>?
-        var length = 0
-        var error: OpaquePointer?
-        guard cdcmtk_file_json(file.handle, bulkDataPrefix, &bytes, &length, &error), let bytes else {
-            throw DICOMReadError(consuming: error, path: file.path)
-        }
-        defer { cdcmtk_bytes_free(bytes) }
-        return Array(UnsafeRawBufferPointer(start: bytes, count: length))
+        return try Self.takeBytes(of: file) { cdcmtk_file_json(file.handle, bulkDataPrefix, &$0, &$1, &$2) }
     }
 
     /// The stored transfer syntax, from the meta group (or, without one, as the bytes are).
@@ -61,24 +54,19 @@ public struct StoredInstanceFile: Sendable {
         }
         let header = try DICOMFile(path: path, in: folder, stopBefore: .pixelData, limits: Self.headerLimits)
         let storedSyntax = header.transferSyntaxUID ?? TransferSyntax.implicitVRLittleEndian
-        var error: OpaquePointer?
         if cdcmtk_file_pixel_data_is_encapsulated(header.handle) {
             let file = try DICOMFile(path: path, in: folder, stopBefore: .endOfDataset, limits: Self.wholeFile)
-            var bytes: UnsafeMutablePointer<UInt8>?
-            var length = 0
-            guard cdcmtk_file_encapsulated_frame(file.handle, UInt32(number - 1), &bytes, &length, &error), let bytes
-            else {
-                throw DICOMReadError(consuming: error, path: file.path)
+            let bytes = try Self.takeBytes(of: file) {
+                cdcmtk_file_encapsulated_frame(file.handle, UInt32(number - 1), &$0, &$1, &$2)
             }
-            defer { cdcmtk_bytes_free(bytes) }
-            return Frame(
-                bytes: Array(UnsafeBufferPointer(start: bytes, count: length)), transferSyntaxUID: storedSyntax)
+            return Frame(bytes: bytes, transferSyntaxUID: storedSyntax)
         }
         guard storedSyntax != TransferSyntax.explicitVRBigEndian else {
             throw DICOMReadError(code: .unsupported, path: header.path, detail: "frames of Big Endian pixel data")
         }
         var offset: UInt64 = 0
         var length: UInt64 = 0
+        var error: OpaquePointer?
         guard cdcmtk_file_native_frame_range(header.handle, UInt32(number - 1), &offset, &length, &error) else {
             throw DICOMReadError(consuming: error, path: header.path)
         }
@@ -92,14 +80,7 @@ public struct StoredInstanceFile: Sendable {
     /// or the top-level encapsulated pixel data, `notFound` when there is none.
     public func value(at attributePath: String) throws(DICOMReadError) -> [UInt8] {
         let file = try DICOMFile(path: path, in: folder, stopBefore: .endOfDataset, limits: Self.wholeFile)
-        var bytes: UnsafeMutablePointer<UInt8>?
-        var length = 0
-        var error: OpaquePointer?
-        guard cdcmtk_file_element_value(file.handle, attributePath, &bytes, &length, &error), let bytes else {
-            throw DICOMReadError(consuming: error, path: file.path)
-        }
-        defer { cdcmtk_bytes_free(bytes) }
-        return Array(UnsafeBufferPointer(start: bytes, count: length))
+        return try Self.takeBytes(of: file) { cdcmtk_file_element_value(file.handle, attributePath, &$0, &$1, &$2) }
     }
 
     /// Every frame of encapsulated pixel data, as stored, read from one parse; nil when the pixel
@@ -111,18 +92,15 @@ public struct StoredInstanceFile: Sendable {
         let file = try DICOMFile(path: path, in: folder, stopBefore: .endOfDataset, limits: Self.wholeFile)
         var frames: [Frame] = []
         while true {
-            var bytes: UnsafeMutablePointer<UInt8>?
-            var length = 0
-            var error: OpaquePointer?
-            guard cdcmtk_file_encapsulated_frame(file.handle, UInt32(frames.count), &bytes, &length, &error), let bytes
-            else {
-                let failure = DICOMReadError(consuming: error, path: file.path)
-                if failure.code == .notFound, !frames.isEmpty { return frames }
-                throw failure
+            let index = UInt32(frames.count)
+            do {
+                let bytes = try Self.takeBytes(of: file) {
+                    cdcmtk_file_encapsulated_frame(file.handle, index, &$0, &$1, &$2)
+                }
+                frames.append(Frame(bytes: bytes, transferSyntaxUID: storedSyntax))
+            } catch  where error.code == .notFound && !frames.isEmpty {
+                return frames
             }
-            defer { cdcmtk_bytes_free(bytes) }
-            frames.append(
-                Frame(bytes: Array(UnsafeBufferPointer(start: bytes, count: length)), transferSyntaxUID: storedSyntax))
         }
     }
 
@@ -137,18 +115,11 @@ public struct StoredInstanceFile: Sendable {
     /// the pixel data (JPEG 2000, say), `notFound` when there is no such frame.
     public func rendered(frame number: Int, maxSize: Int?, format: ImageFormat) throws(DICOMReadError) -> [UInt8] {
         let file = try DICOMFile(path: path, in: folder, stopBefore: .endOfDataset, limits: Self.wholeFile)
-        var bytes: UnsafeMutablePointer<UInt8>?
-        var length = 0
-        var error: OpaquePointer?
-        guard
+        let encoding = format == .png ? CDCMTK_IMAGE_PNG : CDCMTK_IMAGE_JPEG
+        return try Self.takeBytes(of: file) {
             cdcmtk_file_render(
-                file.handle, UInt32(max(0, number - 1)), UInt32(max(0, maxSize ?? 0)),
-                format == .png ? CDCMTK_IMAGE_PNG : CDCMTK_IMAGE_JPEG, &bytes, &length, &error), let bytes
-        else {
-            throw DICOMReadError(consuming: error, path: file.path)
+                file.handle, UInt32(max(0, number - 1)), UInt32(max(0, maxSize ?? 0)), encoding, &$0, &$1, &$2)
         }
-        defer { cdcmtk_bytes_free(bytes) }
-        return Array(UnsafeBufferPointer(start: bytes, count: length))
     }
 
     /// Frame `number` rendered as `rendered` does, as gray pixels (color made gray), a smaller image
@@ -180,6 +151,19 @@ public struct StoredInstanceFile: Sendable {
         guard cdcmtk_file_write_uncompressed(file.handle, transferSyntaxUID, outputPath, &error) else {
             throw DICOMReadError(consuming: error, path: file.path)
         }
+    }
+
+    /// The bytes a shim call hands out (released here), or its error.
+    private static func takeBytes(
+        of file: DICOMFile,
+        _ call: (inout UnsafeMutablePointer<UInt8>?, inout Int, inout OpaquePointer?) -> Bool
+    ) throws(DICOMReadError) -> [UInt8] {
+        var bytes: UnsafeMutablePointer<UInt8>?
+        var length = 0
+        var error: OpaquePointer?
+        guard call(&bytes, &length, &error), let bytes else { throw DICOMReadError(consuming: error, path: file.path) }
+        defer { cdcmtk_bytes_free(bytes) }
+        return Array(UnsafeBufferPointer(start: bytes, count: length))
     }
 
     private func readBytes(offset: UInt64, length: UInt64) throws(DICOMReadError) -> [UInt8] {

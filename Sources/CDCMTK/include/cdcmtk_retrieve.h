@@ -24,7 +24,7 @@ void cdcmtk_bytes_free(void *_Nullable bytes);
 /// Changes the parsed dataset (its character set). The JSON (one object, not NUL-terminated) goes
 /// to `*json_out`, released with cdcmtk_bytes_free.
 bool cdcmtk_file_json(cdcmtk_file *_Nonnull file, const char *_Nonnull bulk_data_prefix,
-                      char *_Nullable *_Nonnull json_out, size_t *_Nonnull length_out,
+                      unsigned char *_Nullable *_Nonnull json_out, size_t *_Nonnull length_out,
                       cdcmtk_error *_Nullable *_Nullable error_out);
 
 /// Where frame `index` (from 0) of native (uncompressed) pixel data lies in the file: a file parsed
