@@ -66,7 +66,8 @@ extension DICOMwebService {
     }
 
     /// Streams a file's bytes in 1 MiB chunks read on the thread pool straight into the buffers
-    /// written; a client that goes away ends it (the write throws) and the descriptor is closed.
+    /// written, the next chunk read while the last is being written. A client that goes away ends it
+    /// (the write throws); the descriptor is closed once no read is left in flight.
     static func stream(_ file: StoredInstanceFile, to writer: inout any ResponseBodyWriter) async throws {
         let descriptor = file.folder.openForReading(file.path)
         guard descriptor >= 0 else {
@@ -75,31 +76,46 @@ extension DICOMwebService {
                     code: errno == ENOENT ? .notFound : .unreadable, path: file.path,
                     detail: String(cString: strerror(errno))))
         }
-        defer { close(descriptor) }
-        let chunkSize = 1 << 20
+        let path = file.path
+        var pending: Task<ByteBuffer, any Error>? = Task { try await readChunk(descriptor, at: 0, path: path) }
         var offset: off_t = 0
-        while true {
-            let chunkOffset = offset
-            let chunk = try await blocking { () throws -> ByteBuffer in
-                var buffer = ByteBufferAllocator().buffer(capacity: chunkSize)
-                var failure: Int32 = 0
-                buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: chunkSize) { bytes in
-                    var count: Int
-                    repeat {
-                        count = pread(descriptor, bytes.baseAddress, chunkSize, chunkOffset)
-                    } while count < 0 && errno == EINTR
-                    if count < 0 { failure = errno }
-                    return max(0, count)
-                }
-                guard failure == 0 else {
-                    throw DICOMwebError.file(
-                        DICOMReadError(code: .unreadable, path: file.path, detail: String(cString: strerror(failure))))
-                }
-                return buffer
+        do {
+            while let reading = pending {
+                let chunk = try await reading.value
+                pending = nil
+                if chunk.readableBytes == 0 { break }
+                offset += off_t(chunk.readableBytes)
+                let next = offset
+                pending = Task { try await readChunk(descriptor, at: next, path: path) }
+                try await writer.write(chunk)
             }
-            if chunk.readableBytes == 0 { return }
-            offset += off_t(chunk.readableBytes)
-            try await writer.write(chunk)
+        } catch {
+            _ = try? await pending?.value
+            close(descriptor)
+            throw error
+        }
+        close(descriptor)
+    }
+
+    /// Up to 1 MiB of the file at `offset`, read on the thread pool; empty at its end.
+    private static func readChunk(_ descriptor: Int32, at offset: off_t, path: String) async throws -> ByteBuffer {
+        let chunkSize = 1 << 20
+        return try await blocking { () throws -> ByteBuffer in
+            var buffer = ByteBufferAllocator().buffer(capacity: chunkSize)
+            var failure: Int32 = 0
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: chunkSize) { bytes in
+                var count: Int
+                repeat {
+                    count = pread(descriptor, bytes.baseAddress, chunkSize, offset)
+                } while count < 0 && errno == EINTR
+                if count < 0 { failure = errno }
+                return max(0, count)
+            }
+            guard failure == 0 else {
+                throw DICOMwebError.file(
+                    DICOMReadError(code: .unreadable, path: path, detail: String(cString: strerror(failure))))
+            }
+            return buffer
         }
     }
 }

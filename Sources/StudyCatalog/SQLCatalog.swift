@@ -14,6 +14,8 @@ extension SQLCatalog {
         try await fetch([statement], context: context)[0]
     }
 
+    /// The filter, order and page pick the studies first; what is counted and listed of each is
+    /// computed for the page's studies only (a page deep in a large catalog costs its own rows).
     public func studies(matching query: CatalogQuery) async throws(CatalogError) -> [StudySummary] {
         let filter = CatalogFilter(query, level: .study, dialect: dialect)
         let sql = """
@@ -29,10 +31,13 @@ extension SQLCatalog {
                          WHERE s.studyInstanceUID = st.studyInstanceUID) AS levels
                         """)),
                    \(dialect.distinctList("submissionId", from: "submissionStudy WHERE studyInstanceUID = st.studyInstanceUID"))
-            FROM study st JOIN patient p ON p.id = st.patientRowID
-            \(filter.whereClause)
+            FROM (SELECT st.studyInstanceUID FROM study st JOIN patient p ON p.id = st.patientRowID
+                  \(filter.whereClause)
+                  ORDER BY st.studyDate DESC, st.studyInstanceUID
+                  \(filter.limitClause)) page
+                 JOIN study st ON st.studyInstanceUID = page.studyInstanceUID
+                 JOIN patient p ON p.id = st.patientRowID
             ORDER BY st.studyDate DESC, st.studyInstanceUID
-            \(filter.limitClause)
             """
         let types: [CatalogTable.ColumnType] =
             Array(repeating: .text, count: 9) + [.text, .integer, .integer, .text, .text]
@@ -56,11 +61,14 @@ extension SQLCatalog {
                    se.bodyPartExamined, se.plane,
                    (SELECT count(*) FROM instance WHERE seriesInstanceUID = se.seriesInstanceUID),
                    \(dialect.distinctList("level", from: "seriesLevel WHERE seriesInstanceUID = se.seriesInstanceUID"))
-            FROM series se JOIN study st ON st.studyInstanceUID = se.studyInstanceUID
-                 JOIN patient p ON p.id = st.patientRowID
-            \(filter.whereClause)
+            FROM (SELECT se.seriesInstanceUID FROM series se JOIN study st ON st.studyInstanceUID = se.studyInstanceUID
+                      JOIN patient p ON p.id = st.patientRowID
+                  \(filter.whereClause)
+                  ORDER BY st.studyDate DESC, se.studyInstanceUID, se.seriesNumber, se.seriesInstanceUID
+                  \(filter.limitClause)) page
+                 JOIN series se ON se.seriesInstanceUID = page.seriesInstanceUID
+                 JOIN study st ON st.studyInstanceUID = se.studyInstanceUID
             ORDER BY st.studyDate DESC, se.studyInstanceUID, se.seriesNumber, se.seriesInstanceUID
-            \(filter.limitClause)
             """
         let types: [CatalogTable.ColumnType] = [.text, .text, .text, .integer, .text, .text, .text, .integer, .text]
         return try await fetch(SQLStatement(sql, filter.arguments, returning: types), context: "querying series").map {
