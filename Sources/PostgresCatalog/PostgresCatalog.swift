@@ -7,14 +7,17 @@ import StudyCatalog
 /// The shared catalog: a PostgreSQL database that several intake hosts and many reviewers use at
 /// once. Its reads are `SQLCatalog`'s; its writes are batched, one transaction each.
 ///
-/// Each operation opens its own connection and closes it (a few milliseconds on a socket): a
-/// server restarted between two operations is simply connected to again, and one that goes away
-/// during an operation fails that operation at once, never leaving a pool waiting to reconnect.
+/// Each operation runs on a connection of its own: one kept open from an earlier operation that
+/// ended well (up to four are kept, `IdleConnections`), else a new one. A server restarted between
+/// two operations is simply connected to again (the connections it closed are dropped), and one
+/// that goes away during an operation fails that operation at once, never leaving a pool waiting
+/// to reconnect.
 public final class PostgresCatalog: SQLCatalog {
     public let location: String
     public var dialect: SQLDialect { .postgres }
     let configuration: PostgresConnection.Configuration
     let logger = quietLogger
+    private let idle = IdleConnections(limit: 4)
 
     /// Advisory lock keys: schema migrations (session lock), and submission writes (transaction
     /// lock: one submission is judged against every instance committed before it, whichever host
@@ -119,15 +122,23 @@ public final class PostgresCatalog: SQLCatalog {
         try await connection.query("SELECT pg_advisory_unlock(\(migrationLock))", logger: logger)
     }
 
-    /// Nothing is held between operations.
-    public func close() async {}
+    /// Closes the connections kept between operations.
+    public func close() async {
+        await idle.closeAll()
+    }
 
-    /// Runs `body` on a connection of its own, closed afterwards whatever happens.
+    /// Runs `body` on a connection of its own: kept for a later operation when `body` ended well
+    /// (every transaction in it committed or rolled back), closed when it threw.
     func withConnection<Value: Sendable>(_ body: (PostgresConnection) async throws -> Value) async throws -> Value {
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        let connection: PostgresConnection
+        if let kept = idle.take() {
+            connection = kept
+        } else {
+            connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        }
         do {
             let value = try await body(connection)
-            try? await connection.close()
+            idle.giveBack(connection)
             return value
         } catch {
             try? await connection.close()
