@@ -79,12 +79,13 @@ extension PostgresCatalog {
                 SubmissionRows.audit(actor: reviewer ?? "intake", action: change.action, subject: id, at: time)))
     }
 
-    private func changeReview(context: String, _ change: (PostgresConnection) async throws -> String)
-        async throws(CatalogError) -> ReviewSummary
-    {
-        var statement = reviewStatement("WHERE r.submissionId = ?")
+    private func changeReview(
+        context: String, _ change: @escaping @Sendable (PostgresConnection) async throws -> String
+    ) async throws(CatalogError) -> ReviewSummary {
+        let review = reviewStatement("WHERE r.submissionId = ?")
         return try await write(context: context) { connection in
             let id = try await change(connection)
+            var statement = review
             statement.arguments = [.text(id)]
             guard let row = try await Self.rows(connection, statement).first else {
                 throw CatalogError(code: .notFound, context: context, detail: "no review for submission \(id)")

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOSSL
 import PostgresNIO
 import StudyCatalog
@@ -129,7 +130,9 @@ public final class PostgresCatalog: SQLCatalog {
 
     /// Runs `body` on a connection of its own: kept for a later operation when `body` ended well
     /// (every transaction in it committed or rolled back), closed when it threw.
-    func withConnection<Value: Sendable>(_ body: (PostgresConnection) async throws -> Value) async throws -> Value {
+    func withConnection<Value: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Value)
+        async throws -> Value
+    {
         let connection: PostgresConnection
         if let kept = idle.take() {
             connection = kept
@@ -137,7 +140,7 @@ public final class PostgresCatalog: SQLCatalog {
             connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
         }
         do {
-            let value = try await body(connection)
+            let value = try await Self.abandonedWhenClosed(connection) { try await body(connection) }
             idle.giveBack(connection)
             return value
         } catch {
@@ -146,11 +149,51 @@ public final class PostgresCatalog: SQLCatalog {
         }
     }
 
+    /// The server closed the connection under an operation whose answer never came.
+    struct ConnectionLost: Error, CustomStringConvertible {
+        var description: String { "the server closed the connection during the operation" }
+    }
+
+    /// Runs `work` and returns its result; but once the connection is closed (the server restarted
+    /// or went away) and `work` has not finished a second later, gives it up with `ConnectionLost`.
+    /// A closed connection cannot answer any more, yet postgres-nio was seen leaving a transaction
+    /// waiting forever for the answer to a statement the server was killed during (a restart while
+    /// the statement waited for a lock): without this, the operation, and a daemon with it, would
+    /// hang.
+    static func abandonedWhenClosed<Value: Sendable>(
+        _ connection: PostgresConnection, _ work: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
+        let finished = NIOLockedValueBox(false)
+        return try await withCheckedThrowingContinuation { continuation in
+            let finish: @Sendable (Result<Value, any Error>) -> Void = { result in
+                let first = finished.withLockedValue { done in
+                    defer { done = true }
+                    return !done
+                }
+                if first { continuation.resume(with: result) }
+            }
+            let running = Task {
+                do { finish(.success(try await work())) } catch { finish(.failure(error)) }
+            }
+            Task {
+                while !finished.withLockedValue({ $0 }) {
+                    try? await Task.sleep(for: .milliseconds(250))
+                    guard connection.isClosed else { continue }
+                    try? await Task.sleep(for: .seconds(1))
+                    finish(.failure(ConnectionLost()))
+                    running.cancel()
+                    return
+                }
+            }
+        }
+    }
+
     public func fetch(_ statements: [SQLStatement], context: String) async throws(CatalogError) -> [[[CatalogValue]]] {
         do {
             if statements.count == 1 {
                 return [try await withConnection { connection in try await Self.rows(connection, statements[0]) }]
             }
+            let logger = self.logger
             return try await withConnection { connection in
                 try await connection.withTransaction(logger: logger) { connection in
                     try await connection.query(
@@ -166,10 +209,13 @@ public final class PostgresCatalog: SQLCatalog {
     }
 
     /// Runs `change` in one write transaction.
-    func write<Value: Sendable>(context: String, _ change: (PostgresConnection) async throws -> Value)
+    func write<Value: Sendable>(
+        context: String, _ change: @escaping @Sendable (PostgresConnection) async throws -> Value
+    )
         async throws(CatalogError) -> Value
     {
         do {
+            let logger = self.logger
             return try await withConnection { connection in
                 try await connection.withTransaction(logger: logger) { connection in try await change(connection) }
             }

@@ -184,16 +184,33 @@ struct FaultTests {
 struct PostgresFaultTests {
     /// A psql session holding the submission-write lock every ingest takes, until it is killed
     /// (the server sees the session gone within 200 ms and lets the lock go).
-    static func holdRecordLock(_ url: String) throws -> Process {
+    /// Returns once the lock is held (the session seen holding it), not after a guess at how long
+    /// psql takes to connect on a loaded machine.
+    static func holdRecordLock(_ url: String, host: String? = nil) throws -> Process {
         let name = TestPostgres.databaseName(of: url)
+        let host = try host ?? TestPostgres.host()
         let holder = TestPostgres.psqlProcess(
-            host: try TestPostgres.host(), database: name, "SET client_connection_check_interval = '200ms'",
+            host: host, database: name, "SET client_connection_check_interval = '200ms'",
             "SELECT pg_advisory_lock(\(PostgresCatalog.recordLock))",
             "SELECT pg_sleep(600)")
         holder.standardOutput = FileHandle.nullDevice
         try holder.run()
-        Thread.sleep(forTimeInterval: 0.5)
+        try waitForRecordLock(host: host, database: name, granted: true)
         return holder
+    }
+
+    /// Waits (up to 60 s) until a session holds the submission-write lock (`granted`), or waits for it.
+    static func waitForRecordLock(host: String, database: String, granted: Bool) throws {
+        let objid = PostgresCatalog.recordLock & 0xFFFF_FFFF
+        let sql = """
+            SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = \(objid) AND granted = \(granted)
+            """
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if (try? TestPostgres.psql(host: host, database: database, sql)) != ["0"] { return }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw TestPostgres.Unavailable(description: "no session \(granted ? "holds" : "waits for") the record lock")
     }
 
     @Test("The server unreachable at start: one clear line, exit 2, for every command")
@@ -201,7 +218,9 @@ struct PostgresFaultTests {
         let home = NSTemporaryDirectory() + "studyintake-pg-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: home) }
         let missing = "postgres://intake@/intake?host=/nonexistent-socket-folder"
-        for arguments in [["stats"], ["ingest", IntakeProcess.sampleStudies + "/CHARSETS"], ["watch", "--once", "--inbox", home]] {
+        for arguments in [
+            ["stats"], ["ingest", IntakeProcess.sampleStudies + "/CHARSETS"], ["watch", "--once", "--inbox", home],
+        ] {
             let outcome = try IntakeProcess.run(
                 ["--home", home] + arguments, environment: ["INTAKE_CATALOG": missing])
             #expect(outcome.status == 2, "\(arguments)")
@@ -214,7 +233,9 @@ struct PostgresFaultTests {
         #expect(password.standardError.contains("~/.pgpass") && !password.standardError.contains("secret"))
     }
 
-    @Test("A lock held past the timeout fails the ingest like a busy SQLite catalog: exit 2, nothing kept; then it goes in")
+    @Test(
+        "A lock held past the timeout fails the ingest like a busy SQLite catalog: exit 2, nothing kept; then it goes in"
+    )
     func lockTimeout() throws {
         let url = try TestPostgres.makeDatabase()
         defer { TestPostgres.dropDatabase(url) }
@@ -228,10 +249,66 @@ struct PostgresFaultTests {
             holder.waitUntilExit()
             #expect(busy.status == 2)
             #expect(busy.standardError.contains("lock timeout"), "\(busy.standardError)")
-            #expect(try FileManager.default.contentsOfDirectory(atPath: home + "/store").filter { !$0.hasSuffix(".lock") }.isEmpty)
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: home + "/store").filter { !$0.hasSuffix(".lock") }
+                    .isEmpty)
             #expect(try TestPostgres.query(url, "SELECT count(*) FROM submission") == ["0"])
             let again = try IntakeProcess.run(["--home", home, "ingest", IntakeProcess.sampleStudies + "/CHARSETS"])
             #expect(again.status == 0, "\(again.standardError)")
         }
+    }
+
+    @Test("PostgreSQL restarted in the middle of an ingest: rolled back, the drop back in the inbox, taken once later")
+    func restartMidIngest() async throws {
+        // A cluster of its own: restarting the shared one would cut the other tests' connections.
+        let cluster = try PrivateCluster()
+        defer { cluster.stop() }
+        let url = cluster.url
+        let root = NSTemporaryDirectory() + "studyintake-pg-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let inbox = root + "/inbox"
+        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
+        // The catalog made first, so that the watcher's first transaction is the submission's.
+        #expect(
+            try IntakeProcess.$catalog.withValue(url) { try IntakeProcess.run(["--home", root + "/home", "stats"]) }
+                .status == 0)
+        let holder = try Self.holdRecordLock(url, host: cluster.host)
+        defer { if holder.isRunning { kill(holder.processIdentifier, SIGKILL) } }
+        try FileManager.default.copyItem(atPath: IntakeProcess.sampleStudies + "/CSPINE_CT", toPath: inbox + "/ct")
+        #expect(FileManager.default.createFile(atPath: inbox + "/ct/READY", contents: nil))
+        let log = root + "/watch.log"
+        #expect(FileManager.default.createFile(atPath: log, contents: nil))
+        let watcher = IntakeProcess.$catalog.withValue(url) {
+            IntakeProcess.unstarted([
+                "--home", root + "/home", "watch", "--inbox", inbox, "--settle", "0", "--poll", "1", "--log-level",
+                "info",
+            ])
+        }
+        watcher.standardError = FileHandle(forWritingAtPath: log)
+        try watcher.run()
+        defer { IntakeProcess.stop(watcher) }
+        // The ingest's transaction is waiting for the lock: the restart cuts it in the middle.
+        try Self.waitForRecordLock(host: cluster.host, database: "postgres", granted: false)
+        try cluster.restart()
+        kill(holder.processIdentifier, SIGKILL)
+        holder.waitUntilExit()
+        // Back in the inbox, tried again after its back-off, cataloged once.
+        let deadline = Date().addingTimeInterval(120)
+        var submissions: [String] = []
+        while Date() < deadline {
+            submissions = (try? TestPostgres.psql(host: cluster.host, "SELECT status FROM submission")) ?? []
+            if !submissions.isEmpty && !FileManager.default.fileExists(atPath: inbox + "/ct") { break }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        let watchLog = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(submissions == ["accepted"], "\(watchLog)")
+        #expect(
+            watchLog.contains("not taken in; returned to the inbox")
+                || watchLog.contains("returned an unfinished claim"), "\(watchLog)")
+        #expect(try TestPostgres.psql(host: cluster.host, "SELECT count(*) FROM instance") == ["43"])
+        let check = try IntakeProcess.$catalog.withValue(url) {
+            try IntakeProcess.run(["--home", root + "/home", "check"])
+        }
+        #expect(check.status == 0, "\(check.text)")
     }
 }

@@ -6,6 +6,10 @@ import Foundation
 public enum TestPostgres {
     public struct Unavailable: Error, CustomStringConvertible {
         public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// The cluster's socket folder.
@@ -67,5 +71,36 @@ public enum TestPostgres {
             ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", host, "-U", "intake", "-d", database]
             + sql.flatMap { ["-c", $0] }
         return process
+    }
+}
+
+/// A cluster of a test's own, for a test that restarts its server (which would cut every other
+/// test's connections in the shared one): `Scripts/test-postgres` in a temporary folder.
+public struct PrivateCluster {
+    public let host: String
+
+    public init() throws {
+        host = NSTemporaryDirectory() + "intake-pg-" + UUID().uuidString.prefix(8)
+        try Self.script("start", host)
+    }
+
+    /// The catalog URL of the cluster's `postgres` database.
+    public var url: String { TestPostgres.url(of: "postgres", host: host) }
+
+    public func restart() throws { try Self.script("restart", host) }
+
+    public func stop() {
+        try? Self.script("stop", host)
+        try? FileManager.default.removeItem(atPath: host)
+    }
+
+    /// Runs the script through `system`: the server it starts keeps every descriptor it inherits,
+    /// and Foundation's `Process` would wait for one of them to close.
+    private static func script(_ command: String, _ folder: String) throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Scripts/test-postgres").path
+        guard system("'\(script)' \(command) '\(folder)' >/dev/null") == 0 else {
+            throw TestPostgres.Unavailable(description: "Scripts/test-postgres \(command) \(folder) failed")
+        }
     }
 }
