@@ -25,6 +25,13 @@ public struct StoredInstanceFile: Sendable {
 
     private static let wholeFile = DICOMReader.Limits(maxHeaderBytes: Int64.max, maxSequenceDepth: 64)
 
+    /// For frames: the header as for `json`, and then the pixel data, whatever its size.
+    private static var frameLimits: DICOMReader.Limits {
+        var limits = headerLimits
+        limits.maxHeaderBytes = Int64.max
+        return limits
+    }
+
     private static var headerLimits: DICOMReader.Limits {
         var limits = DICOMReader.Limits(maxSequenceDepth: 64)
         limits.decodesPrivateGroups = true
@@ -39,40 +46,39 @@ public struct StoredInstanceFile: Sendable {
         return try Self.takeBytes(of: file) { cdcmtk_file_json(file.handle, bulkDataPrefix, &$0, &$1, &$2) }
     }
 
-    /// The stored transfer syntax, from the meta group (or, without one, as the bytes are).
-    public func transferSyntaxUID() throws(DICOMReadError) -> String? {
-        try DICOMFile(path: path, in: folder, stopBefore: DICOMTag(0x0008, 0x0000), limits: Self.headerLimits)
-            .transferSyntaxUID
-    }
-
-    /// Frame `number` (from 1) as stored: a byte range of native pixel data (labelled Explicit VR
-    /// Little Endian when stored Implicit, the bytes being the same), or the fragments of an
-    /// encapsulated frame. Big Endian pixel data is refused (`unsupported`): its bytes differ.
-    public func frame(_ number: Int) throws(DICOMReadError) -> Frame {
-        guard number >= 1, number <= Int(UInt32.max) else {
+    /// Frames `numbers` (from 1, in the order asked) as stored, from one parse of the file: byte
+    /// ranges of native pixel data (labelled Explicit VR Little Endian when stored Implicit, the
+    /// bytes being the same), or the fragments of encapsulated frames. Big Endian pixel data is
+    /// refused (`unsupported`): its bytes differ.
+    public func frames(_ numbers: [Int]) throws(DICOMReadError) -> [Frame] {
+        for number in numbers where number < 1 || number > Int(UInt32.max) {
             throw DICOMReadError(code: .notFound, path: path, detail: "no frame \(number)")
         }
-        let header = try DICOMFile(path: path, in: folder, stopBefore: .pixelData, limits: Self.headerLimits)
-        let storedSyntax = header.transferSyntaxUID ?? TransferSyntax.implicitVRLittleEndian
-        if cdcmtk_file_pixel_data_is_encapsulated(header.handle) {
-            let file = try DICOMFile(path: path, in: folder, stopBefore: .endOfDataset, limits: Self.wholeFile)
-            let bytes = try Self.takeBytes(of: file) {
-                cdcmtk_file_encapsulated_frame(file.handle, UInt32(number - 1), &$0, &$1, &$2)
+        let file = try DICOMFile(path: path, in: folder, stopBefore: .pixelData, limits: Self.frameLimits)
+        let storedSyntax = file.transferSyntaxUID ?? TransferSyntax.implicitVRLittleEndian
+        if cdcmtk_file_pixel_data_is_encapsulated(file.handle) {
+            // On from the header already read: only the pixel data is read now.
+            try file.reparse(stopBefore: .endOfDataset, limits: Self.frameLimits)
+            return try numbers.map { (number: Int) throws(DICOMReadError) -> Frame in
+                let bytes = try Self.takeBytes(of: file) {
+                    cdcmtk_file_encapsulated_frame(file.handle, UInt32(number - 1), &$0, &$1, &$2)
+                }
+                return Frame(bytes: bytes, transferSyntaxUID: storedSyntax)
             }
-            return Frame(bytes: bytes, transferSyntaxUID: storedSyntax)
         }
         guard storedSyntax != TransferSyntax.explicitVRBigEndian else {
-            throw DICOMReadError(code: .unsupported, path: header.path, detail: "frames of Big Endian pixel data")
+            throw DICOMReadError(code: .unsupported, path: file.path, detail: "frames of Big Endian pixel data")
         }
-        var offset: UInt64 = 0
-        var length: UInt64 = 0
-        var error: OpaquePointer?
-        guard cdcmtk_file_native_frame_range(header.handle, UInt32(number - 1), &offset, &length, &error) else {
-            throw DICOMReadError(consuming: error, path: header.path)
+        let ranges = try numbers.map { (number: Int) throws(DICOMReadError) -> (offset: UInt64, length: UInt64) in
+            var offset: UInt64 = 0
+            var length: UInt64 = 0
+            var error: OpaquePointer?
+            guard cdcmtk_file_native_frame_range(file.handle, UInt32(number - 1), &offset, &length, &error) else {
+                throw DICOMReadError(consuming: error, path: file.path)
+            }
+            return (offset, length)
         }
-        return Frame(
-            bytes: try readBytes(offset: offset, length: length),
-            transferSyntaxUID: TransferSyntax.explicitVRLittleEndian)
+        return try readBytes(ranges).map { Frame(bytes: $0, transferSyntaxUID: TransferSyntax.explicitVRLittleEndian) }
     }
 
     /// The value of the attribute at `attributePath` (`TAG`, or `TAG/ITEM/TAG…` inside sequences, items from
@@ -86,10 +92,10 @@ public struct StoredInstanceFile: Sendable {
     /// Every frame of encapsulated pixel data, as stored, read from one parse; nil when the pixel
     /// data is not encapsulated.
     public func encapsulatedFrames() throws(DICOMReadError) -> [Frame]? {
-        let header = try DICOMFile(path: path, in: folder, stopBefore: .pixelData, limits: Self.headerLimits)
-        guard cdcmtk_file_pixel_data_is_encapsulated(header.handle) else { return nil }
-        let storedSyntax = header.transferSyntaxUID ?? TransferSyntax.implicitVRLittleEndian
-        let file = try DICOMFile(path: path, in: folder, stopBefore: .endOfDataset, limits: Self.wholeFile)
+        let file = try DICOMFile(path: path, in: folder, stopBefore: .pixelData, limits: Self.frameLimits)
+        guard cdcmtk_file_pixel_data_is_encapsulated(file.handle) else { return nil }
+        let storedSyntax = file.transferSyntaxUID ?? TransferSyntax.implicitVRLittleEndian
+        try file.reparse(stopBefore: .endOfDataset, limits: Self.frameLimits)
         var frames: [Frame] = []
         while true {
             let index = UInt32(frames.count)
@@ -166,27 +172,31 @@ public struct StoredInstanceFile: Sendable {
         return Array(UnsafeBufferPointer(start: bytes, count: length))
     }
 
-    private func readBytes(offset: UInt64, length: UInt64) throws(DICOMReadError) -> [UInt8] {
+    /// The bytes of each range, through one descriptor.
+    private func readBytes(_ ranges: [(offset: UInt64, length: UInt64)]) throws(DICOMReadError) -> [[UInt8]] {
         let descriptor = folder.openForReading(path)
         guard descriptor >= 0 else {
             throw DICOMReadError(code: .unreadable, path: path, detail: String(cString: strerror(errno)))
         }
         defer { close(descriptor) }
-        var bytes = [UInt8](repeating: 0, count: Int(length))
-        var done = 0
-        while done < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { buffer in
-                pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+        return try ranges.map { (range) throws(DICOMReadError) -> [UInt8] in
+            var bytes = [UInt8](repeating: 0, count: Int(range.length))
+            var done = 0
+            while done < bytes.count {
+                let count = bytes.withUnsafeMutableBytes { buffer in
+                    pread(
+                        descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(range.offset) + off_t(done))
+                }
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else {
+                    throw DICOMReadError(
+                        code: count == 0 ? .truncated : .unreadable, path: path,
+                        detail: count == 0 ? "the file ends inside the frame" : String(cString: strerror(errno)))
+                }
+                done += count
             }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else {
-                throw DICOMReadError(
-                    code: count == 0 ? .truncated : .unreadable, path: path,
-                    detail: count == 0 ? "the file ends inside the frame" : String(cString: strerror(errno)))
-            }
-            done += count
+            return bytes
         }
-        return bytes
     }
 }
 

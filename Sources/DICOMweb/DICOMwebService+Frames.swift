@@ -42,29 +42,24 @@ extension DICOMwebService {
         let decode = wanted == .syntax(TransferSyntax.explicitVRLittleEndian) && !nativeStorage
         let frames = try await Self.blocking { () throws -> [StoredInstanceFile.Frame] in
             do {
-                guard decode else { return try numbers.map { try files.file(stored).frame($0) } }
+                guard decode else { return try files.file(stored).frames(numbers) }
                 let path = files.temporaryCopyPath(stored)
                 defer { unlink(path) }
                 try files.file(stored).writeUncompressedCopy(
                     transferSyntaxUID: TransferSyntax.explicitVRLittleEndian, to: path)
                 let copy = StoredInstanceFile(
                     folder: try Folder(path: files.conversionFolder), path: (path as NSString).lastPathComponent)
-                return try numbers.map { try copy.frame($0) }
+                return try copy.frames(numbers)
             } catch let error as DICOMReadError {
                 throw DICOMwebError.file(error)
             }
         }
         let multipart = MultipartRelated(type: TransferSyntaxNegotiation.frameMediaType(frames[0].transferSyntaxUID))
-        var body = ByteBuffer()
-        for frame in frames {
-            let type = TransferSyntaxNegotiation.frameMediaType(frame.transferSyntaxUID)
-            body.writeImmutableBuffer(
-                multipart.partHeader(contentType: "\(type); transfer-syntax=\(frame.transferSyntaxUID)"))
-            body.writeBytes(frame.bytes)
-            body.writeImmutableBuffer(multipart.partEnd)
-        }
-        body.writeImmutableBuffer(multipart.closing)
-        return Response(status: .ok, headers: [.contentType: multipart.contentType], body: .init(byteBuffer: body))
+        return multipart.response(
+            frames.map { frame in
+                let type = TransferSyntaxNegotiation.frameMediaType(frame.transferSyntaxUID)
+                return ("\(type); transfer-syntax=\(frame.transferSyntaxUID)", frame.bytes)
+            })
     }
 
     /// `1`, `1,3,5`: frame numbers from 1.
