@@ -83,7 +83,7 @@ extension SQLCatalog {
     }
 
     public func instances(matching query: CatalogQuery) async throws(CatalogError) -> [InstanceSummary] {
-        let filter = CatalogFilter(query, level: .series, dialect: dialect)
+        let filter = CatalogFilter(query, level: .instance, dialect: dialect)
         let sql = """
             SELECT i.sopInstanceUID, i.seriesInstanceUID, i.sopClassUID, i.instanceNumber, i.transferSyntaxUID,
                    i.firstSubmissionId, i.damage,
@@ -107,7 +107,10 @@ extension SQLCatalog {
     }
 
     public func storedInstances(matching query: CatalogQuery) async throws(CatalogError) -> [StoredInstance] {
-        let filter = CatalogFilter(query, level: .instance, dialect: dialect)
+        // The kept copy's join takes accepted submissions only: `acceptedOnly` would ask it twice.
+        var kept = query
+        kept.acceptedOnly = false
+        let filter = CatalogFilter(kept, level: .instance, dialect: dialect)
         let sql = """
             SELECT i.sopInstanceUID, i.seriesInstanceUID, se.studyInstanceUID, i.sopClassUID, i.instanceNumber,
                    i.transferSyntaxUID, i.headerDigest, f.submissionId, f.path, s.filesInPlace, s.source
