@@ -50,13 +50,6 @@ extension DICOMwebService {
         }
         let multipart = MultipartRelated(
             type: parts.count == 1 ? parts[0].type.split(separator: ";")[0].description : "application/octet-stream")
-        var body = ByteBuffer()
-        for part in parts {
-            body.writeImmutableBuffer(multipart.partHeader(contentType: part.type))
-            body.writeBytes(part.bytes)
-            body.writeImmutableBuffer(multipart.partEnd)
-        }
-        body.writeImmutableBuffer(multipart.closing)
-        return Response(status: .ok, headers: [.contentType: multipart.contentType], body: .init(byteBuffer: body))
+        return multipart.response(parts.map { ($0.type, $0.bytes) })
     }
 }

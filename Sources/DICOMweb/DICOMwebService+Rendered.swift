@@ -36,15 +36,7 @@ extension DICOMwebService {
             return Response(
                 status: .ok, headers: [.contentType: mediaType], body: .init(byteBuffer: ByteBuffer(bytes: images[0])))
         }
-        let multipart = MultipartRelated(type: mediaType)
-        var body = ByteBuffer()
-        for image in images {
-            body.writeImmutableBuffer(multipart.partHeader(contentType: mediaType))
-            body.writeBytes(image)
-            body.writeImmutableBuffer(multipart.partEnd)
-        }
-        body.writeImmutableBuffer(multipart.closing)
-        return Response(status: .ok, headers: [.contentType: multipart.contentType], body: .init(byteBuffer: body))
+        return MultipartRelated(type: mediaType).response(images.map { (mediaType, $0) })
     }
 
     /// JPEG unless the client takes PNG and not JPEG; 406 when it takes neither.

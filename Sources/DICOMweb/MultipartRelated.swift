@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import NIOCore
 
 /// The framing of a `multipart/related` answer (RFC 2387 as PS3.18 8.6.1.3 uses it): each part
@@ -17,4 +18,17 @@ struct MultipartRelated: Sendable {
 
     var partEnd: ByteBuffer { ByteBuffer(string: "\r\n") }
     var closing: ByteBuffer { ByteBuffer(string: "--\(boundary)--\r\n") }
+
+    /// A whole answer of parts already in memory (frames, rendered images, bulk data): each part's
+    /// media type and bytes, framed, with the answer's Content-Type.
+    func response(_ parts: [(contentType: String, bytes: [UInt8])]) -> Response {
+        var body = ByteBuffer()
+        for part in parts {
+            body.writeImmutableBuffer(partHeader(contentType: part.contentType))
+            body.writeBytes(part.bytes)
+            body.writeImmutableBuffer(partEnd)
+        }
+        body.writeImmutableBuffer(closing)
+        return Response(status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: body))
+    }
 }
