@@ -24,9 +24,9 @@ public struct SeriesPreview {
         self.home = home
     }
 
-    /// The sheet for `id` (a SeriesInstanceUID, a StudyInstanceUID or a submission id), and the
-    /// studies it shows.
-    public func sheet(for id: String) async throws -> (sheet: ContactSheet, studies: [String]) {
+    /// The sheet for `id` (a SeriesInstanceUID, a StudyInstanceUID or a submission id), shown to
+    /// `requester`: an access to each study it shows, in the audit trail before it is returned.
+    public func sheet(for id: String, requester: String) async throws -> ContactSheet {
         var series = try await catalog.series(matching: CatalogQuery(seriesInstanceUIDs: [id], acceptedOnly: true))
         if series.isEmpty {
             series = try await catalog.series(matching: CatalogQuery(studyInstanceUIDs: [id], acceptedOnly: true))
@@ -37,12 +37,13 @@ public struct SeriesPreview {
         guard !series.isEmpty else { throw Failure.notFound(id) }
         let studyUIDs = Array(Set(series.map(\.studyInstanceUID))).sorted()
         let studies = try await catalog.studies(matching: CatalogQuery(studyInstanceUIDs: studyUIDs))
-        var tiles: [ContactSheet.Tile] = []
-        for one in series {
-            let instances = try await catalog.storedInstances(
-                matching: CatalogQuery(seriesInstanceUIDs: [one.seriesInstanceUID]))
-            tiles.append(
-                tile(one, middle: instances.isEmpty ? nil : instances[instances.count / 2], count: instances.count))
+        let kept = Dictionary(
+            grouping: try await catalog.storedInstances(
+                matching: CatalogQuery(seriesInstanceUIDs: series.map(\.seriesInstanceUID))),
+            by: \.seriesInstanceUID)
+        let tiles = series.map { one in
+            let instances = kept[one.seriesInstanceUID] ?? []
+            return tile(one, middle: instances.isEmpty ? nil : instances[instances.count / 2], count: instances.count)
         }
         let title = studies.map { study in
             [
@@ -51,7 +52,9 @@ public struct SeriesPreview {
             ]
             .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "  ")
         }.joined(separator: " | ")
-        return (ContactSheet(title: title, tiles: tiles), studyUIDs)
+        try await catalog.recordAccesses(
+            studyUIDs.map { AccessEvent(at: Date(), actor: requester, action: "preview", subject: $0) })
+        return ContactSheet(title: title, tiles: tiles)
     }
 
     private func tile(_ series: SeriesSummary, middle: StoredInstance?, count: Int) -> ContactSheet.Tile {

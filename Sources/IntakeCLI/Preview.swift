@@ -29,11 +29,11 @@ extension IntakeCommand {
 
         func run() async throws {
             let catalog = try await homeOptions.openExistingCatalog(logging: logging)
+            let requester = ProcessInfo.processInfo.environment["USER"] ?? NSUserName()
             let sheet: ContactSheet
-            let studies: [String]
             do {
-                (sheet, studies) = try await SeriesPreview(catalog: catalog, home: homeOptions.intakeHome).sheet(
-                    for: id)
+                sheet = try await SeriesPreview(catalog: catalog, home: homeOptions.intakeHome).sheet(
+                    for: id, requester: requester)
             } catch let failure as SeriesPreview.Failure {
                 FileHandle.standardError.write(Data("intake: \(failure)\n".utf8))
                 throw ExitCode(1)
@@ -47,9 +47,6 @@ extension IntakeCommand {
             let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
             try handle.write(contentsOf: png)
             try handle.close()
-            let user = ProcessInfo.processInfo.environment["USER"] ?? NSUserName()
-            try await catalog.recordAccesses(
-                studies.map { AccessEvent(at: Date(), actor: user, action: "preview", subject: $0) })
             await catalog.close()
             print("\(path): \(sheet.tiles.count) series")
         }
