@@ -116,7 +116,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntakeTests",
-            dependencies: ["Intake", "StudyCatalog", "TestSupport"]
+            dependencies: ["DICOM", "Intake", "StudyCatalog", "TestSupport"]
         ),
         .testTarget(
             name: "IntakeCLITests",

@@ -1,3 +1,4 @@
+import DICOM
 import Hummingbird
 import StudyCatalog
 
@@ -8,7 +9,7 @@ extension DICOMwebService {
         try checkAcceptsJSON(request)
         let study = context.parameters.get("study")
         let series = context.parameters.get("series")
-        for uid in [study, series].compactMap({ $0 }) where !UIDSyntax.isValid(uid) {
+        for uid in [study, series].compactMap({ $0 }) where !UIDSyntax.isWellFormed(uid) {
             throw DICOMwebError.badRequest("not a UID: \(uid)")
         }
         let search: QIDORequest

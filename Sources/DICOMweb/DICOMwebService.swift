@@ -51,7 +51,7 @@ struct DICOMwebService: Sendable {
 
     /// The instances a retrieval names, each checked for UID syntax; 404 when there are none.
     func instances(study: String, series: String? = nil, instance: String? = nil) async throws -> [StoredInstance] {
-        for uid in [study, series, instance].compactMap({ $0 }) where !UIDSyntax.isValid(uid) {
+        for uid in [study, series, instance].compactMap({ $0 }) where !UIDSyntax.isWellFormed(uid) {
             throw DICOMwebError.badRequest("not a UID: \(uid)")
         }
         let query = CatalogQuery(

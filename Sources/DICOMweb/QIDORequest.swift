@@ -1,3 +1,4 @@
+import DICOM
 import Intake
 import StudyCatalog
 
@@ -95,23 +96,11 @@ struct QIDORequest: Sendable {
 
     /// UIDs checked for UID syntax, and narrowed to those of the path when it names some.
     private static func uids(_ list: [String], _ fromPath: [String]) throws(Invalid) -> [String] {
-        for uid in list where !UIDSyntax.isValid(uid) { throw Invalid(message: "not a UID: \(uid)") }
+        for uid in list where !UIDSyntax.isWellFormed(uid) { throw Invalid(message: "not a UID: \(uid)") }
         return fromPath.isEmpty ? list : list.filter(fromPath.contains)
     }
 
     private static func looksLikeKeyword(_ text: String) -> Bool {
         !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } && text.first!.isUppercase
-    }
-}
-
-/// DICOM UID syntax (PS3.5 9.1): digit components joined by dots, at most 64 characters. A leading
-/// zero in a component, which PS3.5 forbids, is let through: older discs carry such UIDs, and they
-/// are still only digits and dots.
-enum UIDSyntax {
-    static func isValid(_ uid: String) -> Bool {
-        guard !uid.isEmpty, uid.utf8.count <= 64 else { return false }
-        return uid.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { component in
-            !component.isEmpty && component.allSatisfy { $0.isASCII && $0.isNumber }
-        }
     }
 }

@@ -88,6 +88,6 @@ enum TransferSyntaxNegotiation {
     private static func wanted(_ syntax: String?) -> Wanted? {
         guard let syntax, !syntax.isEmpty else { return .syntax(TransferSyntax.explicitVRLittleEndian) }
         if syntax == "*" { return .asStored }
-        return UIDSyntax.isValid(syntax) ? .syntax(syntax) : nil
+        return UIDSyntax.isWellFormed(syntax) ? .syntax(syntax) : nil
     }
 }

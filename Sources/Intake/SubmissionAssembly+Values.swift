@@ -23,7 +23,7 @@ extension SubmissionAssembly {
             ("SOPInstanceUID", header.instance.sopInstanceUID), ("SOPClassUID", header.instance.sopClassUID),
         ]
         for (keyword, value) in uids {
-            if let value, !isValidUID(value) {
+            if let value, !UIDSyntax.isConformant(value) {
                 result.append(
                     Finding(
                         severity: .warning, code: "invalid-uid", message: "\(keyword) \(value) is not a valid UID",
@@ -44,28 +44,6 @@ extension SubmissionAssembly {
             }
         }
         return result
-    }
-
-    /// PS3.5 9.1: at most 64 characters, dot-separated numbers without leading zeros.
-    static func isValidUID(_ value: String) -> Bool {
-        let bytes = value.utf8
-        guard bytes.count <= 64, !bytes.isEmpty else { return false }
-        // Components of digits, separated by single dots, none with a leading zero but "0" itself.
-        var componentLength = 0
-        var componentStartsWithZero = false
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "."):
-                guard componentLength > 0, !(componentStartsWithZero && componentLength > 1) else { return false }
-                componentLength = 0
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                if componentLength == 0 { componentStartsWithZero = byte == UInt8(ascii: "0") }
-                componentLength += 1
-            default:
-                return false
-            }
-        }
-        return componentLength > 0 && !(componentStartsWithZero && componentLength > 1)
     }
 
     /// PS3.5 6.2 DA: YYYYMMDD, a real calendar day. Plain arithmetic: it runs for every date of every

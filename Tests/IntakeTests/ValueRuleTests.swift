@@ -1,3 +1,4 @@
+import DICOM
 import Testing
 
 @testable import Intake
@@ -13,7 +14,17 @@ struct ValueRuleTests {
             (String(repeating: "1.", count: 32) + "1", false),
         ])
     func uid(value: String, valid: Bool) {
-        #expect(SubmissionAssembly.isValidUID(value) == valid)
+        #expect(UIDSyntax.isConformant(value) == valid)
+    }
+
+    @Test(
+        "UIDs taken from requests: digits and dots, leading zeros let through",
+        arguments: [
+            ("1.2.840.10008.5.1.4.1.1.4", true), ("1.2.03", true), ("1..2", false), ("1.2.", false),
+            ("../etc", false), ("1.2/3", false), ("", false), (String(repeating: "1.", count: 32) + "1", false),
+        ])
+    func wellFormedUID(value: String, wellFormed: Bool) {
+        #expect(UIDSyntax.isWellFormed(value) == wellFormed)
     }
 
     @Test(
