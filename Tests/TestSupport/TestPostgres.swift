@@ -44,8 +44,10 @@ public enum TestPostgres {
 
     /// Runs one SQL command as the cluster's superuser; its rows, one line each, `|`-separated.
     @discardableResult
-    public static func psql(host: String, database: String = "postgres", _ sql: String) throws -> [String] {
-        let finished = try FinishedProcess(running: psqlProcess(host: host, database: database, sql))
+    public static func psql(host: String, port: Int = 5432, database: String = "postgres", _ sql: String) throws
+        -> [String]
+    {
+        let finished = try FinishedProcess(running: psqlProcess(host: host, port: port, database: database, sql))
         guard finished.status == 0 else {
             throw Unavailable(description: "psql \(sql): \(String(decoding: finished.standardError, as: UTF8.self))")
         }
@@ -64,28 +66,46 @@ public enum TestPostgres {
     }
 
     /// psql set up (not started) to run `sql` as the cluster's superuser, rows unaligned, no headers.
-    public static func psqlProcess(host: String, database: String = "postgres", _ sql: String...) -> Process {
+    public static func psqlProcess(host: String, port: Int = 5432, database: String = "postgres", _ sql: String...)
+        -> Process
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
         process.arguments =
-            ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", host, "-U", "intake", "-d", database]
+            ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", "\(port)", "-U", "intake", "-d", database]
             + sql.flatMap { ["-c", $0] }
         return process
     }
 }
 
 /// A cluster of a test's own, for a test that restarts its server (which would cut every other
-/// test's connections in the shared one): `Scripts/test-postgres` in a temporary folder.
+/// test's connections in the shared one) or needs TLS: `Scripts/test-postgres` in a temporary folder.
 public struct PrivateCluster {
+    /// The folder of its socket.
     public let host: String
 
-    public init() throws {
+    /// Starts one on its socket only or, with `tls`, also on `localhost`'s TCP port `tcpPort()`,
+    /// taking TLS connections only, its certificate (for `localhost`) signed by
+    /// `certificateAuthority`.
+    public init(tls: Bool = false) throws {
         host = NSTemporaryDirectory() + "intake-pg-" + UUID().uuidString.prefix(8)
-        try Self.script("start", host)
+        try Self.script(tls ? "start-tls" : "start", host)
     }
 
-    /// The catalog URL of the cluster's `postgres` database.
+    /// The catalog URL of the cluster's `postgres` database, on its socket.
     public var url: String { TestPostgres.url(of: "postgres", host: host) }
+
+    /// The TCP port of a cluster started with `tls`.
+    public func tcpPort() throws -> Int {
+        let text = try String(contentsOfFile: host + "/port", encoding: .utf8)
+        guard let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw TestPostgres.Unavailable(description: "no TCP port in \(host)/port")
+        }
+        return port
+    }
+
+    /// The certificate of the authority that signed a `tls` cluster's certificate (PEM).
+    public var certificateAuthority: String { host + "/tls/ca.crt" }
 
     public func restart() throws { try Self.script("restart", host) }
 
