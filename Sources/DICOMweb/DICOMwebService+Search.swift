@@ -20,6 +20,9 @@ extension DICOMwebService {
             throw DICOMwebError.badRequest(error.message)
         }
         let results = QIDOResults(base: base(of: request))
+        // The search is audited while it runs (the event names the request, not its answer): the
+        // answer still waits for both, and the commit's flush no longer comes on top of the query.
+        async let audited: Void = audit("search-\(level.rawValue)", study: study ?? "*", context: context)
         let objects: [DICOMJSONObject]
         do {
             switch level {
@@ -30,7 +33,7 @@ extension DICOMwebService {
         } catch {
             throw DICOMwebError.catalog(error)
         }
-        try await audit("search-\(level.rawValue)", study: study ?? "*", context: context)
+        try await audited
         return Self.json(DICOMJSONObject.array(objects), warnings: search.warnings)
     }
 
