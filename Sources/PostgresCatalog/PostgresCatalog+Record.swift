@@ -46,7 +46,9 @@ extension PostgresCatalog {
             for level in series.spinalLevels {
                 try await run(
                     connection,
-                    SQLStatement(SubmissionRows.insertSeriesLevel.sql, [.text(series.seriesInstanceUID), .text(level)]))
+                    SQLStatement(
+                        SubmissionRows.insertSeriesLevel.sql,
+                        [.text(series.seriesInstanceUID), .text(level), .text(series.studyInstanceUID)]))
             }
         }
         let uids = Array(Set(submission.instances.map(\.sopInstanceUID)))

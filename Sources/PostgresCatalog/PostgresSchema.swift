@@ -158,6 +158,20 @@ enum PostgresSchema {
                 )
                 """,
             ]
-        )
+        ),
+        (
+            // A study search by spinal level finds the studies of the series at that level from the
+            // level's rows alone (a series' study never changes), not by a join through every series.
+            "pg2-series-level-study",
+            [
+                "ALTER TABLE seriesLevel ADD COLUMN studyInstanceUID TEXT",
+                """
+                UPDATE seriesLevel sl SET studyInstanceUID = se.studyInstanceUID
+                FROM series se WHERE se.seriesInstanceUID = sl.seriesInstanceUID
+                """,
+                "ALTER TABLE seriesLevel ALTER COLUMN studyInstanceUID SET NOT NULL",
+                "CREATE INDEX seriesLevel_level_study ON seriesLevel(level, studyInstanceUID)",
+            ]
+        ),
     ]
 }

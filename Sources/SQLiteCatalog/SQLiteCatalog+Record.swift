@@ -35,7 +35,9 @@ extension SQLiteCatalog {
         for series in submission.series {
             try execute(db, SubmissionRows.insertSeries.sql, SubmissionRows.series(series))
             for level in series.spinalLevels {
-                try execute(db, SubmissionRows.insertSeriesLevel.sql, [.text(series.seriesInstanceUID), .text(level)])
+                try execute(
+                    db, SubmissionRows.insertSeriesLevel.sql,
+                    [.text(series.seriesInstanceUID), .text(level), .text(series.studyInstanceUID)])
             }
         }
         var held: [SubmissionWritePlan.HeldInstance] = []

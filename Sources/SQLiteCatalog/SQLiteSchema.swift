@@ -193,6 +193,17 @@ enum SQLiteSchema {
                         WHERE d.submissionId = file.submissionId AND d.code = 'duplicate-identical' AND d.path = file.path);
                     """)
         }
+        // A study search by spinal level finds the studies of the series at that level from the
+        // level's rows alone (a series' study never changes), not by a join through every series.
+        migrator.registerMigration("v6-series-level-study") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE seriesLevel ADD COLUMN studyInstanceUID TEXT;
+                    UPDATE seriesLevel SET studyInstanceUID = (
+                        SELECT studyInstanceUID FROM series WHERE series.seriesInstanceUID = seriesLevel.seriesInstanceUID);
+                    CREATE INDEX seriesLevel_level_study ON seriesLevel(level, studyInstanceUID);
+                    """)
+        }
         return migrator
     }
 }

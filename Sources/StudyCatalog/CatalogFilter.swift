@@ -6,6 +6,8 @@ struct CatalogFilter {
 
     private(set) var conditions: [String] = []
     private(set) var arguments: [CatalogValue] = []
+    /// Whether a condition is on the patient (`p`), which `patientJoin` then joins.
+    private var onPatient = false
     let limit: Int?
     let offset: Int?
 
@@ -38,6 +40,7 @@ struct CatalogFilter {
         func anyOf(_ column: String, _ values: [String]) -> String {
             "\(column) IN (" + Array(repeating: "?", count: values.count).joined(separator: ", ") + ")"
         }
+        onPatient = query.patientID != nil || query.patientName != nil
         if let patientID = query.patientID { exactOrWildcard("p.patientID", patientID) }
         if let name = query.patientName {
             let patterns = NameKey.keyPatterns(name).map { CatalogValue.text(dialect.keyPattern($0)) }
@@ -77,15 +80,14 @@ struct CatalogFilter {
             // Driven from the level indexes: the few rows at a level, not every series' levels.
             let marks = Array(repeating: "?", count: query.levels.count).joined(separator: ", ")
             let levels = query.levels.map(CatalogValue.text)
-            let seriesAtLevel = "SELECT seriesInstanceUID FROM seriesLevel WHERE level IN (\(marks))"
             switch level {
             case .series, .instance:
-                add("se.seriesInstanceUID IN (\(seriesAtLevel))", levels)
+                add("se.seriesInstanceUID IN (SELECT seriesInstanceUID FROM seriesLevel WHERE level IN (\(marks)))", levels)
             case .study:
                 add(
                     """
                     st.studyInstanceUID IN (SELECT studyInstanceUID FROM studyLevel WHERE level IN (\(marks))
-                        UNION SELECT studyInstanceUID FROM series WHERE seriesInstanceUID IN (\(seriesAtLevel)))
+                        UNION SELECT studyInstanceUID FROM seriesLevel WHERE level IN (\(marks)))
                     """, levels + levels)
             }
         }
@@ -126,6 +128,9 @@ struct CatalogFilter {
             }
         }
     }
+
+    /// The join to the patient (`p`) of the study `st` when a condition needs it, else nothing.
+    var patientJoin: String { onPatient ? "JOIN patient p ON p.id = st.patientRowID" : "" }
 
     var whereClause: String { conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") }
 

@@ -45,7 +45,7 @@ public enum CatalogTable: String, Sendable, CaseIterable {
                     ("magneticFieldStrength", .real), ("repetitionTime", .real), ("echoTime", .real),
                     ("convolutionKernel", .text), ("manufacturer", .text), ("manufacturerModelName", .text),
                 ]
-            case .seriesLevel: [("seriesInstanceUID", .text), ("level", .text)]
+            case .seriesLevel: [("seriesInstanceUID", .text), ("level", .text), ("studyInstanceUID", .text)]
             case .instance:
                 [
                     ("id", .integer), ("sopInstanceUID", .text), ("headerDigest", .text),

@@ -31,7 +31,7 @@ extension SQLCatalog {
                          WHERE s.studyInstanceUID = st.studyInstanceUID) AS levels
                         """)),
                    \(dialect.distinctList("submissionId", from: "submissionStudy WHERE studyInstanceUID = st.studyInstanceUID"))
-            FROM (SELECT st.studyInstanceUID FROM study st JOIN patient p ON p.id = st.patientRowID
+            FROM (SELECT st.studyInstanceUID FROM study st \(filter.patientJoin)
                   \(filter.whereClause)
                   ORDER BY st.studyDate DESC, st.studyInstanceUID
                   \(filter.limitClause)) page
@@ -62,7 +62,7 @@ extension SQLCatalog {
                    (SELECT count(*) FROM instance WHERE seriesInstanceUID = se.seriesInstanceUID),
                    \(dialect.distinctList("level", from: "seriesLevel WHERE seriesInstanceUID = se.seriesInstanceUID"))
             FROM (SELECT se.seriesInstanceUID FROM series se JOIN study st ON st.studyInstanceUID = se.studyInstanceUID
-                      JOIN patient p ON p.id = st.patientRowID
+                      \(filter.patientJoin)
                   \(filter.whereClause)
                   ORDER BY st.studyDate DESC, se.studyInstanceUID, se.seriesNumber, se.seriesInstanceUID
                   \(filter.limitClause)) page
@@ -91,7 +91,7 @@ extension SQLCatalog {
                         ORDER BY id LIMIT 1)
             FROM instance i JOIN series se ON se.seriesInstanceUID = i.seriesInstanceUID
                  JOIN study st ON st.studyInstanceUID = se.studyInstanceUID
-                 JOIN patient p ON p.id = st.patientRowID
+                 \(filter.patientJoin)
             \(filter.whereClause)
             ORDER BY se.seriesInstanceUID, i.instanceNumber, i.sopInstanceUID
             \(filter.limitClause)
@@ -116,7 +116,7 @@ extension SQLCatalog {
                    i.transferSyntaxUID, i.headerDigest, f.submissionId, f.path, s.filesInPlace, s.source
             FROM instance i JOIN series se ON se.seriesInstanceUID = i.seriesInstanceUID
                  JOIN study st ON st.studyInstanceUID = se.studyInstanceUID
-                 JOIN patient p ON p.id = st.patientRowID
+                 \(filter.patientJoin)
                  JOIN file f ON f.id = (SELECT kf.id FROM file kf JOIN submission ks ON ks.id = kf.submissionId
                      WHERE kf.instanceRowID = i.id AND ks.status = 'accepted' AND (ks.filesInPlace OR NOT kf.linked)
                      ORDER BY kf.id LIMIT 1)

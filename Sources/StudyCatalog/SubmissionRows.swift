@@ -85,7 +85,7 @@ public enum SubmissionRows {
     }
 
     public static let insertSeriesLevel = SQLStatement(
-        "INSERT INTO seriesLevel (seriesInstanceUID, level) VALUES (?, ?) ON CONFLICT DO NOTHING")
+        "INSERT INTO seriesLevel (seriesInstanceUID, level, studyInstanceUID) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
 
     /// The instances held with one SOPInstanceUID, as `SubmissionWritePlan.HeldInstance`.
     public static let heldInstanceColumns = """

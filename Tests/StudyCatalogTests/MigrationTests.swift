@@ -4,7 +4,9 @@ import Intake
 import StudyCatalog
 import Testing
 
+@testable import PostgresCatalog
 @testable import SQLiteCatalog
+import TestSupport
 
 @Suite("Migrating a catalog written by an earlier version")
 struct MigrationTests {
@@ -76,5 +78,57 @@ struct MigrationTests {
         #expect(try await catalog.linkedDuplicatePaths("first") == [])
         let kept = try await catalog.catalogedSubmissions()
         #expect(kept.map { $0.files.map(\.path) } == [["REPORT.PDF"], ["IM1"]])
+    }
+
+    @Test("v6 gives every series' level row its study, so a study search by level finds a level named only by a series")
+    func seriesLevelStudy() async throws {
+        let path = try await Self.catalog(upTo: "v5-file-linked", holding: """
+                INSERT INTO submission (id, receivedAt, source, status, priority) VALUES
+                    ('first', '2024-01-01T00:00:00Z', '/inbox/a', 'accepted', 'routine');
+                INSERT INTO patient (id, patientID, issuerOfPatientID, nameKey, patientBirthDate)
+                    VALUES (1, 'P1', '', 'DOE^JANE', '19640312');
+                INSERT INTO study (studyInstanceUID, patientRowID) VALUES ('1.2.3', 1), ('1.2.4', 1);
+                INSERT INTO submissionStudy (submissionId, studyInstanceUID) VALUES ('first', '1.2.3'), ('first', '1.2.4');
+                INSERT INTO series (seriesInstanceUID, studyInstanceUID, modality) VALUES
+                    ('1.2.3.1', '1.2.3', 'MR'), ('1.2.4.1', '1.2.4', 'MR');
+                INSERT INTO seriesLevel (seriesInstanceUID, level) VALUES ('1.2.3.1', 'C5-C6'), ('1.2.4.1', 'C2');
+            """)
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        let catalog = try SQLiteCatalog(path: path)
+        var query = CatalogQuery()
+        query.levels = ["C5-C6"]
+        #expect(try await catalog.studies(matching: query).map(\.studyInstanceUID) == ["1.2.3"])
+        query.levels = ["C2"]
+        #expect(try await catalog.studies(matching: query).map(\.studyInstanceUID) == ["1.2.4"])
+    }
+
+    @Test("pg2 gives every series' level row of a PostgreSQL catalog its study")
+    func postgresSeriesLevelStudy() async throws {
+        let url = try TestPostgres.makeDatabase()
+        defer { TestPostgres.dropDatabase(url) }
+        // The catalog as pg1 left it.
+        let first = PostgresSchema.migrations[0]
+        for statement in first.statements { _ = try TestPostgres.query(url, statement) }
+        _ = try TestPostgres.query(url, """
+            CREATE TABLE schemaMigration (name TEXT PRIMARY KEY, appliedAt TIMESTAMPTZ NOT NULL);
+            INSERT INTO schemaMigration VALUES ('\(first.name)', now());
+            INSERT INTO submission (id, receivedAt, source, status, priority) VALUES
+                ('first', '2024-01-01T00:00:00Z', '/inbox/a', 'accepted', 'routine');
+            INSERT INTO patient (id, patientID, issuerOfPatientID, nameKey, patientBirthDate)
+                VALUES (1, 'P1', '', 'DOE^JANE', '19640312');
+            INSERT INTO study (studyInstanceUID, patientRowID) VALUES ('1.2.3', 1), ('1.2.4', 1);
+            INSERT INTO submissionStudy (submissionId, studyInstanceUID) VALUES ('first', '1.2.3'), ('first', '1.2.4');
+            INSERT INTO series (seriesInstanceUID, studyInstanceUID, modality) VALUES
+                ('1.2.3.1', '1.2.3', 'MR'), ('1.2.4.1', '1.2.4', 'MR');
+            INSERT INTO seriesLevel (seriesInstanceUID, level) VALUES ('1.2.3.1', 'C5-C6'), ('1.2.4.1', 'C2');
+            """)
+        let catalog = try await CatalogLocation.parse(url).open()
+        var query = CatalogQuery()
+        query.levels = ["C5-C6"]
+        #expect(try await catalog.studies(matching: query).map(\.studyInstanceUID) == ["1.2.3"])
+        query.levels = ["C2"]
+        #expect(try await catalog.studies(matching: query).map(\.studyInstanceUID) == ["1.2.4"])
+        #expect(try TestPostgres.query(url, "SELECT count(*) FROM seriesLevel WHERE studyInstanceUID IS NULL") == ["0"])
+        await catalog.close()
     }
 }
