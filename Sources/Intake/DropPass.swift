@@ -3,8 +3,8 @@ import Foundation
 import Synchronization
 
 /// The one pass over a drop's files that ingest and validate make: each file kept (copied into the
-/// staging folder and hashed, hashed where it lies, or only read) and its header read, at most
-/// `jobs` files at a time. A file is read once from the drop; a copy's header is read back from the
+/// staging folder and hashed, hashed where it lies, or only read) and its header read, as many
+/// files at a time as `reads` allows (shared with the other drops of the same command). A file is read once from the drop; a copy's header is read back from the
 /// copy just written (from the page cache), never its pixel data.
 struct DropPass: Sendable {
     /// What happens to each file's bytes.
@@ -28,7 +28,7 @@ struct DropPass: Sendable {
     let scan: MediaScan
     let reader: DICOMReader
     let keeping: Keeping
-    let jobs: Int
+    let reads: ReadPermits
 
     /// Runs the pass over `files`, handing each result to `body` in the files' order as soon as it
     /// and those before it are done: a header is held only until it is consumed, not for the whole
@@ -44,14 +44,20 @@ struct DropPass: Sendable {
         var directories: [String: DICOMDirectory] = [:]
         var failure: IntakeError?
         await withTaskGroup(of: Void.self) { group in
-            // `jobs` workers, each taking the next file until none is left or one has failed: a
-            // task per worker, not per file.
-            for _ in 0..<max(1, min(jobs, files.count)) {
+            // Workers, each taking the next file (once a read is free) until none is left or one
+            // has failed: a task per worker, not per file.
+            for _ in 0..<min(reads.limit, files.count) {
                 group.addTask {
                     // One chunk for all the files this worker copies or hashes.
                     let buffer = ContentHasher.Buffer()
-                    while let index = queue.take(below: files.count) {
+                    while true {
+                        await reads.acquire()
+                        guard let index = queue.take(below: files.count) else {
+                            reads.release()
+                            break
+                        }
                         let outcome = keep(files[index], using: buffer)
+                        reads.release()
                         let failed = if case .failure = outcome { true } else { false }
                         let done = queue.finished(failing: failed)
                         continuation.yield((index, outcome))

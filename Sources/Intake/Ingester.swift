@@ -53,7 +53,8 @@ public final class Ingester: Sendable {
         public var priority: SubmissionRecord.Priority
         /// Index the files where they are instead of copying them into the store.
         public var inPlace: Bool
-        public var maxConcurrentReads: Int
+        /// How many files may be read at once: this drop's own, or shared by the drops of one batch.
+        public var reads: ReadPermits
         /// Called with (files kept so far, files in the drop) as the copy or hashing goes on.
         public var progress: (@Sendable (Int, Int) -> Void)?
         /// The id to give the submission, when the caller chose it (the inbox names its claim after
@@ -74,15 +75,18 @@ public final class Ingester: Sendable {
         /// The drop is the intake's own (an inbox claim): read it where it is, then move it into the
         /// store or quarantine (a rename on one file system; copy, fsync, verify, delete across two).
         public var takeOver = false
+        /// This drop's place in a batch whose catalog transactions keep the drops' order.
+        var commitTurn: DropBatch.CommitTurn?
 
         public init(
             note: String? = nil, priority: SubmissionRecord.Priority = .routine, inPlace: Bool = false,
-            maxConcurrentReads: Int = DICOMReader.processorCount, progress: (@Sendable (Int, Int) -> Void)? = nil
+            reads: ReadPermits = ReadPermits(DICOMReader.processorCount),
+            progress: (@Sendable (Int, Int) -> Void)? = nil
         ) {
             self.note = note
             self.priority = priority
             self.inPlace = inPlace
-            self.maxConcurrentReads = maxConcurrentReads
+            self.reads = reads
             self.progress = progress
         }
     }
@@ -128,9 +132,12 @@ public final class Ingester: Sendable {
             quarantineReason: options.quarantineReason ?? overLimit)
         record.filesInPlace = options.inPlace
         let catalogFindings: [SubmissionRecord.Finding]
+        await options.commitTurn?.begin()
         do {
             catalogFindings = try await catalog.record(record, duplicates: DuplicateRule())
+            options.commitTurn?.end()
         } catch {
+            options.commitTurn?.end()
             // Rolled back: the copy goes. Unless the catalog cannot say (a connection lost while
             // committing): then the staging folder stays, and the next start finishes or removes
             // it by what the catalog holds.
@@ -177,6 +184,29 @@ public final class Ingester: Sendable {
         return receipt
     }
 
+    /// Ingests several drops, as many at once as `reads` lets files be read at once (`DropBatch`),
+    /// each with the options `options` gives for its path; their catalog transactions in the
+    /// drops' order (`ingest A A` finds the second a duplicate of the first, as one after the
+    /// other would). The outcomes in the drops' order.
+    public func ingest(
+        drops: [String], reads: ReadPermits, options: @escaping @Sendable (String) -> Options
+    ) async -> [Result<Receipt, IntakeError>] {
+        let order = DropBatch.CommitOrder()
+        return await DropBatch.run(drops, reads: reads) { index, drop in
+            var dropOptions = options(drop)
+            dropOptions.reads = reads
+            let turn = DropBatch.CommitTurn(order: order, index: index)
+            dropOptions.commitTurn = turn
+            // A drop that fails before its transaction still ends its turn.
+            defer { turn.end() }
+            do throws(IntakeError) {
+                return .success(try await self.ingest(drop: drop, options: dropOptions))
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+
     /// The pass over a folder drop: each file copied into `staging`, hashed where it lies, or only
     /// read (`DropPass`), its header added to `assembly`; then the DICOMDIR checks. Unread when the
     /// folder is over the file limit.
@@ -191,7 +221,7 @@ public final class Ingester: Sendable {
         } else {
             keeping = options.takeOver ? .hashInPlace : .readHeaderOnly
         }
-        let pass = DropPass(scan: scan, reader: reader, keeping: keeping, jobs: options.maxConcurrentReads)
+        let pass = DropPass(scan: scan, reader: reader, keeping: keeping, reads: options.reads)
         var added = assembly
         let directories = try await pass.run(
             overLimit ? [] : scan.regularFiles.filter { !options.ignoredPaths.contains($0.relativePath) },
@@ -216,7 +246,7 @@ public final class Ingester: Sendable {
         } catch {
             throw IntakeError.environment(error.description)
         }
-        let pass = DropPass(scan: unpacked, reader: reader, keeping: .readHeaderOnly, jobs: options.maxConcurrentReads)
+        let pass = DropPass(scan: unpacked, reader: reader, keeping: .readHeaderOnly, reads: options.reads)
         var added = assembly
         let overLimit = added.add(archiveIssues: extraction.outcome.issues)
         let directories = try await pass.run(

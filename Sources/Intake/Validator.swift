@@ -16,9 +16,10 @@ public struct Validator: Sendable {
         reader = DICOMReader(limits: limits)
     }
 
-    /// Checks the drop at `path`, a folder or an archive, as one submission.
+    /// Checks the drop at `path`, a folder or an archive, as one submission, reading as many files
+    /// at once as `reads` allows.
     public func validate(
-        path given: String, maxConcurrentReads: Int = DICOMReader.processorCount
+        path given: String, reads: ReadPermits = ReadPermits(DICOMReader.processorCount)
     ) async throws(IntakeError) -> ValidationReport {
         let source = try DropSource.at(given, maxEntries: reader.limits.maxFilesPerSubmission)
         var assembly = SubmissionAssembly(id: "validate", note: nil)
@@ -31,7 +32,7 @@ public struct Validator: Sendable {
                     id: "validate", note: nil, findings: [SubmissionAssembly.fileLimitFinding(reader.limits)])
                 assembly.rules = rules
             } else {
-                let pass = DropPass(scan: scan, reader: reader, keeping: .readHeaderOnly, jobs: maxConcurrentReads)
+                let pass = DropPass(scan: scan, reader: reader, keeping: .readHeaderOnly, reads: reads)
                 let directories = try await pass.run(scan.regularFiles) { assembly.add(file: $0.file, header: $0.header) }
                 assembly.checkDirectories(of: scan.listing, directories: directories)
             }
@@ -42,6 +43,18 @@ public struct Validator: Sendable {
         let receipt = assembly.receipt(
             record: record, catalogFindings: assembly.duplicateFindings(of: record), storedAt: source.path)
         return ValidationReport(path: source.path, receipt: receipt)
+    }
+
+    /// Checks several drops, as many at once as `reads` lets files be read at once (`DropBatch`);
+    /// the outcomes in the drops' order.
+    public func validate(paths: [String], reads: ReadPermits) async -> [Result<ValidationReport, IntakeError>] {
+        await DropBatch.run(paths, reads: reads) { _, path in
+            do throws(IntakeError) {
+                return .success(try await self.validate(path: path, reads: reads))
+            } catch {
+                return .failure(error)
+            }
+        }
     }
 
     /// An archive read in one pass, nothing written: each entry's header parsed from its bytes as

@@ -36,7 +36,7 @@ extension IntakeCommand {
         @Option(help: "Output format: text or json.")
         var format: ReportFormat = .text
 
-        @Option(help: "Headers read at once (default: the number of cores).")
+        @Option(help: "Files read at once, over all the PATHs (default: the number of cores); as many PATHs at once.")
         var jobs: Int = DICOMReader.processorCount
 
         @Argument(help: "Disc folders or archives (.zip, .iso, .tar, .tar.gz, .7z, by content), one submission each.")
@@ -60,20 +60,25 @@ extension IntakeCommand {
                 noteText = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             }
             let ingester = try await homeOptions.ingester(limits: limitOptions)
+            let (note, priority, inPlace) = (noteText, priority, inPlace)
+            let outcomes = await ingester.ingest(drops: paths, reads: ReadPermits(jobs)) { path in
+                Ingester.Options(
+                    note: note, priority: priority, inPlace: inPlace, progress: ProgressLine.forTerminal(label: path))
+            }
+            ProgressLine.clear()
             var receipts: [Receipt] = []
             var unusablePaths = 0
-            for path in paths {
-                let options = Ingester.Options(
-                    note: noteText, priority: priority, inPlace: inPlace, maxConcurrentReads: jobs,
-                    progress: ProgressLine.forTerminal(label: path))
-                do {
-                    receipts.append(try await Self.ingest(path, with: ingester, options: options))
-                } catch let error as IntakeError where error.concernsOneDrop {
+            for outcome in outcomes {
+                switch outcome {
+                case .success(let receipt):
+                    receipts.append(receipt)
+                case .failure(let error) where error.concernsOneDrop:
                     // One bad PATH does not cost the others their submissions or receipts.
                     FileHandle.standardError.write(Data("intake: \(error)\n".utf8))
                     unusablePaths += 1
+                case .failure(let error):
+                    throw error
                 }
-                ProgressLine.clear()
             }
             switch format {
             case .json:
@@ -84,16 +89,6 @@ extension IntakeCommand {
             if unusablePaths > 0 { throw ExitCode(2) }
             if receipts.contains(where: \.hasErrors) { throw ExitCode(1) }
         }
-    }
-}
-
-extension IntakeCommand.Ingest {
-    /// `Ingester.ingest` with its typed throws erased: catching its `IntakeError` by pattern inside
-    /// `run()` crashes the Swift 6.3.1 compiler (SIL ownership verifier).
-    fileprivate static func ingest(_ path: String, with ingester: Ingester, options: Ingester.Options) async throws
-        -> Receipt
-    {
-        try await ingester.ingest(drop: path, options: options)
     }
 }
 

@@ -22,7 +22,7 @@ extension IntakeCommand {
             case spineReview = "spine-review"
             case none
         }
-        @Option(help: "Headers read at once (default: the number of cores).")
+        @Option(help: "Files read at once, over all the PATHs (default: the number of cores); as many PATHs at once.")
         var jobs: Int = DICOMReader.processorCount
         @Argument(help: "Submission folders or archives (.zip, .iso, .tar, .tar.gz, .7z).") var paths: [String]
 
@@ -32,12 +32,8 @@ extension IntakeCommand {
 
         func run() async throws {
             logging.bootstrap()
-            var reports: [ValidationReport] = []
-            for path in paths {
-                reports.append(
-                    try await Validator(spineReview: rules == .spineReview, limits: limitOptions.limits).validate(
-                        path: path, maxConcurrentReads: jobs))
-            }
+            let validator = Validator(spineReview: rules == .spineReview, limits: limitOptions.limits)
+            let reports = try await validator.validate(paths: paths, reads: ReadPermits(jobs)).map { try $0.get() }
             switch format {
             case .json: try printJSON(reports)
             case .text: print(reports.map(\.text).joined(separator: "\n"))

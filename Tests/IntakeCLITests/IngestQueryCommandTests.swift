@@ -125,6 +125,32 @@ struct IngestQueryCommandTests {
         #expect(counts["reviews.queued"] == 1)
     }
 
+    @Test(
+        "Several PATHs go in at once, their receipts and transactions in the PATHs' order: the same disc twice, the second is its duplicate",
+        arguments: CatalogBackend.allCases)
+    func severalPaths(backend: CatalogBackend) async throws {
+        try await backend.withCatalog(severalPaths)
+    }
+
+    private func severalPaths() throws {
+        let mr = IntakeProcess.sampleStudies + "/CSPINE_MR"
+        let charsets = IntakeProcess.sampleStudies + "/CHARSETS"
+        let home = Home()
+        defer { home.remove() }
+        let ingest = try IntakeProcess.run([
+            "ingest", "--home", home.path, "--format", "json", "--jobs", "2", mr, charsets, mr,
+        ])
+        #expect(ingest.status == 0, "\(ingest.standardError)")
+        let receipts = try json(ingest)
+        #expect(receipts.map { $0["source"] as? String } == [mr, charsets, mr])
+        let summaries = receipts.map { receipt in
+            let counts = receipt["counts"] as? [String: Any] ?? [:]
+            return "\(counts["instances"] ?? "?") instances, \(counts["duplicates"] ?? "?") duplicates"
+        }
+        // The first copy is cataloged, the second is all duplicates of it, whichever was read first.
+        #expect(summaries == ["48 instances, 0 duplicates", "9 instances, 0 duplicates", "48 instances, 48 duplicates"])
+    }
+
     @Test("A drop that is a symbolic link is refused, with or without a trailing slash; the other PATHs go in")
     func symlinkedDrop() throws {
         let home = Home()

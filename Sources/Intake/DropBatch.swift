@@ -1,0 +1,67 @@
+import Synchronization
+
+/// Several drops taken in by one command (`ingest A B C`, `validate A B C`), as many at once as
+/// their shared `ReadPermits` lets files be read at once: one drop's steps that read nothing in
+/// parallel (its listing and DICOMDIR checks, its catalog transaction, its move into the store)
+/// overlap another's reads. With one read at a time, the drops go one after the other.
+enum DropBatch {
+    /// Runs `body` for each drop (its index and path); the outcomes in the drops' order.
+    static func run<Outcome: Sendable>(
+        _ drops: [String], reads: ReadPermits, _ body: @escaping @Sendable (Int, String) async -> Outcome
+    ) async -> [Outcome] {
+        var outcomes = [Outcome?](repeating: nil, count: drops.count)
+        await withTaskGroup(of: (Int, Outcome).self) { group in
+            var next = 0
+            func startNext() {
+                guard next < drops.count else { return }
+                let index = next
+                next += 1
+                group.addTask { (index, await body(index, drops[index])) }
+            }
+            for _ in 0..<min(reads.limit, drops.count) { startNext() }
+            for await (index, outcome) in group {
+                outcomes[index] = outcome
+                startNext()
+            }
+        }
+        return outcomes.map { $0! }
+    }
+
+    /// The catalog transactions of a batch in the drops' order, whatever order their reads end in.
+    final class CommitOrder: Sendable {
+        private let state = Mutex((next: 0, ended: Set<Int>(), waiting: [Int: CheckedContinuation<Void, Never>]()))
+
+        /// Returns once every drop before `index` has ended its turn.
+        func begin(_ index: Int) async {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state in
+                    guard state.next == index else {
+                        state.waiting[index] = continuation
+                        return false
+                    }
+                    return true
+                }
+                if ready { continuation.resume() }
+            }
+        }
+
+        /// Ends the turn of `index`, whether it wrote or failed before writing (again: nothing).
+        func end(_ index: Int) {
+            let resumed = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                state.ended.insert(index)
+                while state.ended.contains(state.next) { state.next += 1 }
+                return state.waiting.removeValue(forKey: state.next)
+            }
+            resumed?.resume()
+        }
+    }
+
+    /// One drop's place in a `CommitOrder`.
+    struct CommitTurn: Sendable {
+        let order: CommitOrder
+        let index: Int
+
+        func begin() async { await order.begin(index) }
+        func end() { order.end(index) }
+    }
+}
