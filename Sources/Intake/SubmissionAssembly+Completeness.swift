@@ -23,7 +23,8 @@ extension SubmissionAssembly {
                         message: "InstanceNumber \(shown) missing (\(missing.count) of \(last - first + 1))",
                         uid: series))
             }
-            if let spacing = Self.irregularSpacing(slices) {
+            let orientation = seriesHeaders[series]?.series.imageOrientationPatient
+            if let spacing = Self.irregularSpacing(slices, orientation: orientation) {
                 result.append(Finding(severity: .warning, code: "series-gap", message: spacing, uid: series))
             }
             if let listed = listedPerSeries[series], listed != slices.count {
@@ -37,18 +38,17 @@ extension SubmissionAssembly {
     }
 
     /// A description of the largest jump between neighbouring slices when it is over 1.5 times the
-    /// usual spacing; nil for regular stacks, multi-frame images and series of fewer than 3 slices.
-    static func irregularSpacing(_ slices: [Slice]) -> String? {
-        guard slices.count >= 3, slices.allSatisfy({ $0.frames == 1 }),
-            let orientation = slices.first?.orientation, orientation.count == 6
+    /// usual spacing, along the normal of the series' (first image's) `orientation`; nil for regular
+    /// stacks, multi-frame images and series of fewer than 3 slices.
+    static func irregularSpacing(_ slices: [Slice], orientation: [Double]?) -> String? {
+        guard slices.count >= 3, slices.allSatisfy({ $0.frames == 1 }), let orientation, orientation.count == 6
         else { return nil }
-        let normal = [
+        let normal = SIMD3(
             orientation[1] * orientation[5] - orientation[2] * orientation[4],
             orientation[2] * orientation[3] - orientation[0] * orientation[5],
-            orientation[0] * orientation[4] - orientation[1] * orientation[3],
-        ]
+            orientation[0] * orientation[4] - orientation[1] * orientation[3])
         let distances = slices.compactMap { slice in
-            slice.position.map { position in zip(position, normal).map(*).reduce(0, +) }
+            slice.position.map { ($0 * normal).sum() }
         }.sorted()
         guard distances.count == slices.count else { return nil }
         let gaps = zip(distances.dropFirst(), distances).map { $0 - $1 }.filter { $0 > 0.01 }

@@ -35,18 +35,28 @@ struct SubmissionAssembly {
     var nameKeys: [String: String] = [:]
     var attachments: [String] = []
     var dicomPaths: Set<String> = []
-    /// Per series, what the completeness rules look at: number, position, orientation, frames.
+    /// Per series, what the completeness rules look at: number, position, frames (the orientation
+    /// is the series' first header's).
     var seriesSlices: [String: [Slice]] = [:]
+    /// One copy of each UID many files repeat (a series', a SOP class, a transfer syntax): a drop of
+    /// 10,000 files holds a few of each, not 10,000.
+    var sharedUIDs: Set<String> = []
     /// Per study, each distinct (keyword, value) its instances carry for patient and study attributes.
     var studyValues: [String: [String: Set<String>]] = [:]
     /// Per series, IMAGE records in the DICOMDIR (by their SeriesInstanceUID parent record).
     var listedPerSeries: [String: Int] = [:]
 
+    /// Held for every image until the drop is read: kept small, no array of its own.
     struct Slice {
         var instanceNumber: Int?
-        var position: [Double]?
-        var orientation: [Double]?
+        var position: SIMD3<Double>?
         var frames: Int
+
+        init(instanceNumber: Int?, position: [Double]?, frames: Int) {
+            self.instanceNumber = instanceNumber
+            self.position = position.flatMap { $0.count == 3 ? SIMD3($0[0], $0[1], $0[2]) : nil }
+            self.frames = frames
+        }
     }
 
     init(id: String, note: String?, form: SubmissionForm? = nil, findings: [Finding] = []) {
@@ -142,7 +152,7 @@ struct SubmissionAssembly {
         seriesSlices[series, default: []].append(
             Slice(
                 instanceNumber: header.instance.instanceNumber, position: header.instance.imagePositionPatient,
-                orientation: header.series.imageOrientationPatient, frames: header.instance.numberOfFrames ?? 1))
+                frames: header.instance.numberOfFrames ?? 1))
         let identity: [(String, String?)] = [
             ("PatientID", header.patient.patientID),
             ("PatientName", header.patient.patientName.map { nameKey(of: $0.dicomString) }),
@@ -159,10 +169,16 @@ struct SubmissionAssembly {
         if !patients.contains(where: { sameIdentity($0, patient) }) { patients.append(patient) }
         instances.append(
             SubmissionRecord.Instance(
-                sopInstanceUID: sop, headerDigest: header.headerDigest, seriesInstanceUID: series,
-                sopClassUID: header.instance.sopClassUID, instanceNumber: header.instance.instanceNumber,
-                transferSyntaxUID: header.fileMeta.transferSyntaxUID, path: path,
+                sopInstanceUID: sop, headerDigest: header.headerDigest, seriesInstanceUID: shared(series),
+                sopClassUID: header.instance.sopClassUID.map { shared($0) },
+                instanceNumber: header.instance.instanceNumber,
+                transferSyntaxUID: header.fileMeta.transferSyntaxUID.map { shared($0) }, path: path,
                 damage: header.readIssues.first(where: \.isDamage)?.kind.rawValue))
+    }
+
+    /// The copy of `uid` already held, or `uid`, now held.
+    mutating func shared(_ uid: String) -> String {
+        sharedUIDs.insert(uid).memberAfterInsert
     }
 
     mutating func nameKey(of dicomName: String) -> String {
