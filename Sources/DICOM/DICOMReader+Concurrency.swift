@@ -13,27 +13,12 @@ extension DICOMReader {
     public func readHeaders(
         at paths: [String], in folder: Folder? = nil, maxConcurrentReads: Int = DICOMReader.processorCount
     ) async -> [Result<DICOMHeader, DICOMReadError>] {
-        var results = [Result<DICOMHeader, DICOMReadError>?](repeating: nil, count: paths.count)
-        await withTaskGroup(of: (Int, Result<DICOMHeader, DICOMReadError>).self) { group in
-            var next = 0
-            func startNext() {
-                guard next < paths.count else { return }
-                let index = next
-                next += 1
-                group.addTask {
-                    do throws(DICOMReadError) {
-                        return (index, .success(try readHeader(at: paths[index], in: folder)))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
-            }
-            for _ in 0..<max(1, maxConcurrentReads) { startNext() }
-            for await (index, result) in group {
-                results[index] = result
-                startNext()
+        await paths.concurrentMap(width: maxConcurrentReads) { path in
+            do throws(DICOMReadError) {
+                return .success(try readHeader(at: path, in: folder))
+            } catch {
+                return .failure(error)
             }
         }
-        return results.map { $0! }
     }
 }

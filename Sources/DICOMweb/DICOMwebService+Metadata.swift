@@ -19,29 +19,17 @@ extension DICOMwebService {
         let found = try await instances(study: study, series: series, instance: instance)
         try await audit("retrieve-metadata", study: study, context: context)
         let files = self.files
-        let objects = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
-            // Headers not yet kept are read on both cores at once; kept ones are a file read each.
-            var next = found.startIndex
-            var results = [[UInt8]](repeating: [], count: found.count)
-            func add() {
-                let index = next
-                let stored = found[index]
-                group.addTask {
-                    do {
-                        return (index, try await Self.blocking { try files.metadata(stored) })
-                    } catch let error as DICOMReadError {
-                        throw DICOMwebError.file(error)
-                    }
-                }
-                next += 1
+        // Headers not yet kept are read on both cores at once; kept ones are a file read each. The
+        // first file (in the answer's order) that cannot be read fails the request.
+        let objects = try await found.concurrentMap(width: 4) { stored in
+            do {
+                return Result<[UInt8], any Error>.success(try await Self.blocking { try files.metadata(stored) })
+            } catch let error as DICOMReadError {
+                return .failure(DICOMwebError.file(error))
+            } catch {
+                return .failure(error)
             }
-            for _ in 0..<min(4, found.count) { add() }
-            while let (index, bytes) = try await group.next() {
-                results[index] = bytes
-                if next < found.endIndex { add() }
-            }
-            return results
-        }
+        }.map { try $0.get() }
         let base = base(of: request)
         var body = ByteBuffer()
         body.writeString("[")

@@ -80,22 +80,9 @@ public struct CatalogCheck: Sendable {
     private func check(_ work: [(submission: String, path: String, file: CatalogedFile)], jobs: Int) async
         -> [Difference]
     {
-        var differences: [Difference] = []
-        await withTaskGroup(of: Difference?.self) { group in
-            var next = 0
-            func startNext() {
-                guard next < work.count else { return }
-                let item = work[next]
-                next += 1
-                group.addTask { verify(item.file, at: item.path, submission: item.submission) }
-            }
-            for _ in 0..<max(1, jobs) { startNext() }
-            for await difference in group {
-                if let difference { differences.append(difference) }
-                startNext()
-            }
-        }
-        return differences
+        await work.concurrentMap(width: jobs) { item in
+            verify(item.file, at: item.path, submission: item.submission)
+        }.compactMap { $0 }
     }
 
     /// Whether the file at `path` is the one cataloged: present, same size, same bytes.

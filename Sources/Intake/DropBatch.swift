@@ -1,3 +1,4 @@
+import DICOM
 import Synchronization
 
 /// Several drops taken in by one command (`ingest A B C`, `validate A B C`), as many at once as
@@ -9,22 +10,7 @@ enum DropBatch {
     static func run<Outcome: Sendable>(
         _ drops: [String], reads: ReadPermits, _ body: @escaping @Sendable (Int, String) async -> Outcome
     ) async -> [Outcome] {
-        var outcomes = [Outcome?](repeating: nil, count: drops.count)
-        await withTaskGroup(of: (Int, Outcome).self) { group in
-            var next = 0
-            func startNext() {
-                guard next < drops.count else { return }
-                let index = next
-                next += 1
-                group.addTask { (index, await body(index, drops[index])) }
-            }
-            for _ in 0..<min(reads.limit, drops.count) { startNext() }
-            for await (index, outcome) in group {
-                outcomes[index] = outcome
-                startNext()
-            }
-        }
-        return outcomes.map { $0! }
+        await Array(drops.indices).concurrentMap(width: reads.limit) { index in await body(index, drops[index]) }
     }
 
     /// The catalog transactions of a batch in the drops' order, whatever order their reads end in.
