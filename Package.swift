@@ -105,7 +105,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "DICOMTests",
-            dependencies: ["DICOM"]
+            dependencies: ["DICOM", "TestSupport"]
         ),
         .testTarget(
             name: "StudyCatalogTests",

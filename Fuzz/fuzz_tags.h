@@ -13,8 +13,6 @@
 
 namespace fuzz {
 
-// The reader's defaults (DICOMReader.Limits) and stop tags (DICOMReader.swift).
-constexpr cdcmtk_read_limits kLimits = {32u << 20, 32, false};
 constexpr cdcmtk_tag kAfterSingleFrameAttributes = {0x0028, 0x0012};
 constexpr cdcmtk_tag kPixelData = {0x7FE0, 0x0010};
 constexpr cdcmtk_tag kEndOfDataset = {0xFFFF, 0xFFFF};
@@ -37,6 +35,34 @@ inline constexpr cdcmtk_tag kSequences[] = {
     {0x5200, 0x9229}, {0x5200, 0x9230}, {0x0020, 0x9113}, {0x0020, 0x9116},
     {0x0028, 0x9110}, {0x0018, 0x9112}, {0x0018, 0x9114},
 };
+
+// Both, in ascending order: the top-level attributes the reader hands DCMTK (DICOMTag.headerAttributes
+// without the directory records', which a DICOMDIR's full parse reads).
+inline constexpr cdcmtk_tag kWanted[] = {
+    {0x0002, 0x0002}, {0x0002, 0x0003}, {0x0002, 0x0010}, {0x0008, 0x0005}, {0x0008, 0x0008},
+    {0x0008, 0x0016}, {0x0008, 0x0018}, {0x0008, 0x0020}, {0x0008, 0x0022}, {0x0008, 0x0030},
+    {0x0008, 0x0032}, {0x0008, 0x0050}, {0x0008, 0x0060}, {0x0008, 0x0070}, {0x0008, 0x0080},
+    {0x0008, 0x0090}, {0x0008, 0x1030}, {0x0008, 0x103E}, {0x0008, 0x1090}, {0x0010, 0x0010},
+    {0x0010, 0x0020}, {0x0010, 0x0021}, {0x0010, 0x0030}, {0x0010, 0x0040}, {0x0018, 0x0015},
+    {0x0018, 0x0020}, {0x0018, 0x0050}, {0x0018, 0x0080}, {0x0018, 0x0081}, {0x0018, 0x0087},
+    {0x0018, 0x0088}, {0x0018, 0x1030}, {0x0018, 0x1210}, {0x0018, 0x9082}, {0x0018, 0x9112},
+    {0x0018, 0x9114}, {0x0020, 0x000D}, {0x0020, 0x000E}, {0x0020, 0x0010}, {0x0020, 0x0011},
+    {0x0020, 0x0013}, {0x0020, 0x0032}, {0x0020, 0x0037}, {0x0020, 0x0060}, {0x0020, 0x4000},
+    {0x0020, 0x9113}, {0x0020, 0x9116}, {0x0028, 0x0008}, {0x0028, 0x0010}, {0x0028, 0x0011},
+    {0x0028, 0x0030}, {0x0028, 0x9110}, {0x5200, 0x9229}, {0x5200, 0x9230},
+};
+
+constexpr bool ascending(const cdcmtk_tag *tags, size_t count) {
+    for (size_t index = 1; index < count; ++index) {
+        const uint32_t before = uint32_t(tags[index - 1].group) << 16 | tags[index - 1].element;
+        if (before >= (uint32_t(tags[index].group) << 16 | tags[index].element)) return false;
+    }
+    return true;
+}
+static_assert(ascending(kWanted, sizeof kWanted / sizeof *kWanted), "the shim binary-searches kWanted");
+
+// The reader's defaults (DICOMReader.Limits): only the wanted attributes handed to DCMTK.
+constexpr cdcmtk_read_limits kLimits = {32u << 20, 32, false, kWanted, sizeof kWanted / sizeof *kWanted};
 
 // The input as a regular file: the shim reads files by path (O_NOFOLLOW, fstat, pread).
 inline std::string write_input(const uint8_t *data, size_t size) {

@@ -175,15 +175,8 @@ HeaderWalk walk_header(FilePrefix &prefix, const DatasetLayout &layout, uint32_t
             walk.stoppedAt = offset;
             return walk;
         }
-        if (next > prefix.size()) {
-            walk.withinFile = false;
-        } else if (element.group & 1) {
-            walk.skippedPrivate = true;
-        } else if (prefix.has(offset, next - offset)) {
-            walk.standardRanges.emplace_back(offset, next);
-        } else {
-            walk.withinFile = false;
-        }
+        if (next > prefix.size()) walk.withinFile = false;
+        walk.elements.push_back(TopLevelElement{element.key(), offset, next});
         offset = next;
     }
 }

@@ -91,20 +91,27 @@ struct DatasetLayout {
 
 DatasetLayout locate_dataset(FilePrefix &prefix, bool has_preamble);
 
+/// A top-level element of a dataset: its tag and the bytes it spans, header included.
+struct TopLevelElement {
+    uint32_t key = 0;
+    uint64_t from = 0;
+    uint64_t to = 0;
+
+    bool isPrivate() const { return (key >> 16) & 1; }
+};
+
 /// What one walk of a dataset's top-level element headers found, from its start to the first
 /// element at or after a stop tag: the one walk of a header, which the (0004,1430) guard checks
-/// and a parse that steps over private groups takes its standard elements from.
+/// and a parse that hands DCMTK only some elements takes them from.
 struct HeaderWalk {
     /// Every element header was followed, sequences included, to the stop tag or the file's end.
     bool followed = false;
     /// Where the walk could not follow the bytes, when it did not.
     uint64_t stoppedAt = 0;
-    /// Every value lies within the file, and every standard element's bytes are in memory.
+    /// Every value lies within the file.
     bool withinFile = true;
-    /// Byte ranges of the standard (even group) top-level elements, in file order.
-    std::vector<std::pair<uint64_t, uint64_t>> standardRanges;
-    /// Whether private (odd group) top-level elements were passed over.
-    bool skippedPrivate = false;
+    /// The top-level elements before the stop, in file order.
+    std::vector<TopLevelElement> elements;
     /// Where DCMTK's stream stands when it stops there: after the stop element's tag and length, or
     /// at the end of the file.
     uint64_t end = 0;

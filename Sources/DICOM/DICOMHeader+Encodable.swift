@@ -70,6 +70,7 @@ extension DICOMHeader: Encodable {
         put("ImageComments", instance.imageComments.map(HeaderValue.text))
         put("charsetSuspects", charsetSuspects.isEmpty ? nil : .suspects(charsetSuspects))
         put("readIssues", readIssues.isEmpty ? nil : .issues(readIssues))
+        put("headerDigest", .text(headerDigest))
         return list
     }
 }

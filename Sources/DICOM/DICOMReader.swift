@@ -15,9 +15,11 @@ public struct DICOMReader: Sendable {
         public var maxFilesPerSubmission: Int
         /// Bytes the entries of one archive drop may unpack to together.
         public var maxUnpackedBytes: Int64
-        /// Whether DCMTK decodes the private groups too. By default they are stepped over by their
-        /// lengths (no attribute read here is private); true gives DCMTK every element, as a check.
-        public var decodesPrivateGroups = false
+        /// Whether DCMTK decodes every element. By default it is handed only the meta group and the
+        /// top-level attributes a header reads (`DICOMTag.headerAttributes`), found by walking the
+        /// element headers: private groups and other elements are stepped over by their lengths.
+        /// True gives DCMTK every element, as a check, or for a reader of the whole dataset.
+        public var decodesEveryElement = false
 
         public init(
             maxHeaderBytes: Int64 = 32 << 20, maxSequenceDepth: Int = 32, maxDirectoryRecords: Int = 200_000,
@@ -39,7 +41,9 @@ public struct DICOMReader: Sendable {
             cdcmtk_read_limits(
                 max_bytes: UInt64(max(0, maxHeaderBytes)),
                 max_sequence_depth: UInt32(clamping: max(0, maxSequenceDepth)),
-                decode_private_groups: decodesPrivateGroups)
+                decode_every_element: decodesEveryElement,
+                wanted_tags: DICOMTag.nativeHeaderAttributes.baseAddress,
+                wanted_tag_count: DICOMTag.nativeHeaderAttributes.count)
         }
     }
 

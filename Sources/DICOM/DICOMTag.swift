@@ -92,3 +92,36 @@ extension DICOMTag {
     static let sharedFunctionalGroupsSequence = DICOMTag(0x5200, 0x9229)
     static let perFrameFunctionalGroupsSequence = DICOMTag(0x5200, 0x9230)
 }
+
+extension DICOMTag {
+    /// Every attribute above: the top-level elements a header read hands DCMTK to decode, with
+    /// the meta group (a sequence whole, with what its items hold). An attribute read without
+    /// being listed here would be missing from the headers; `ElementSelectionTests` compares
+    /// every header with one read with every element decoded.
+    static let headerAttributes: [DICOMTag] = [
+        mediaStorageSOPClassUID, mediaStorageSOPInstanceUID, transferSyntaxUID,
+        fileSetID, offsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity, directoryRecordSequence,
+        offsetOfTheNextDirectoryRecord, recordInUseFlag, offsetOfReferencedLowerLevelDirectoryEntity,
+        directoryRecordType, referencedFileID, referencedSOPClassUIDInFile, referencedSOPInstanceUIDInFile,
+        referencedTransferSyntaxUIDInFile,
+        specificCharacterSet, imageType, sopClassUID, sopInstanceUID, studyDate, acquisitionDate, studyTime,
+        acquisitionTime, accessionNumber, modality, manufacturer, institutionName, referringPhysicianName,
+        studyDescription, seriesDescription, manufacturerModelName, patientName, patientID, issuerOfPatientID,
+        patientBirthDate, patientSex, bodyPartExamined, scanningSequence, sliceThickness, repetitionTime,
+        echoTime, magneticFieldStrength, spacingBetweenSlices, protocolName, convolutionKernel,
+        effectiveEchoTime, mrTimingAndRelatedParametersSequence, mrEchoSequence, studyInstanceUID,
+        seriesInstanceUID, studyID, seriesNumber, instanceNumber, imagePositionPatient,
+        imageOrientationPatient, laterality, imageComments, planePositionSequence, planeOrientationSequence,
+        numberOfFrames, rows, columns, pixelMeasuresSequence, sharedFunctionalGroupsSequence,
+        perFrameFunctionalGroupsSequence,
+    ]
+
+    /// `headerAttributes` in ascending order, as the shim takes them; allocated once, for the
+    /// process's lifetime.
+    nonisolated(unsafe) static let nativeHeaderAttributes: UnsafeBufferPointer<cdcmtk_tag> = {
+        let sorted = headerAttributes.sorted { ($0.group, $0.element) < ($1.group, $1.element) }.map(\.native)
+        let buffer = UnsafeMutableBufferPointer<cdcmtk_tag>.allocate(capacity: sorted.count)
+        _ = buffer.initialize(from: sorted)
+        return UnsafeBufferPointer(buffer)
+    }()
+}

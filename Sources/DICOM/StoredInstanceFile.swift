@@ -34,7 +34,7 @@ public struct StoredInstanceFile: Sendable {
 
     private static var headerLimits: DICOMReader.Limits {
         var limits = DICOMReader.Limits(maxSequenceDepth: 64)
-        limits.decodesPrivateGroups = true
+        limits.decodesEveryElement = true
         return limits
     }
 

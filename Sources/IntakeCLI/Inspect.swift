@@ -18,10 +18,11 @@ extension IntakeCommand {
 
         @Flag(
             help: """
-                Give DCMTK every element to decode, private groups too (by default they are stepped \
-                over by their lengths): the same headers, as a check.
+                Give DCMTK every element to decode (by default only the attributes a header reads; \
+                private groups and the rest are stepped over by their lengths): the same headers, as \
+                a check.
                 """)
-        var decodePrivateGroups = false
+        var decodeEveryElement = false
 
         @Option(help: "Output format: text or json.")
         var format: ReportFormat = .text
@@ -39,7 +40,7 @@ extension IntakeCommand {
             logging.bootstrap()
             try DICOMReader.checkEnvironment()
             var limits = DICOMReader.Limits()
-            limits.decodesPrivateGroups = decodePrivateGroups
+            limits.decodesEveryElement = decodeEveryElement
             let entries = await MediaInspector(reader: DICOMReader(limits: limits)).inspect(paths: paths)
             switch format {
             case .json:

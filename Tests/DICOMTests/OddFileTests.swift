@@ -1,5 +1,6 @@
 import DICOM
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("Odd files read right: nothing refused, nothing silently partial")
@@ -79,8 +80,8 @@ struct OddFileTests {
     }
 }
 
-@Suite("Private groups stepped over: the same header as when DCMTK decodes every element")
-struct PrivateGroupTests {
+@Suite("Only the attributes a header reads handed to DCMTK: the same header as when it decodes every element")
+struct ElementSelectionTests {
     static var files: [String] {
         [SampleStudies.root, OddFiles.root].flatMap { root in
             (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? [])
@@ -91,15 +92,16 @@ struct PrivateGroupTests {
         }.sorted()
     }
 
-    @Test("Every sample and odd file: equal headers, equal header digests, equal errors")
-    func sameHeaders() {
+    /// Reads each file with the elements selected and with every element decoded: equal headers
+    /// (header digests and read issues included), or equal error codes. Returns how many were read.
+    static func compareReadings(_ paths: [String]) -> Int {
         var everything = DICOMReader.Limits()
-        everything.decodesPrivateGroups = true
+        everything.decodesEveryElement = true
         var compared = 0
-        for path in Self.files {
-            let stepped = Result { () throws(DICOMReadError) in try DICOMReader().readHeader(at: path) }
+        for path in paths {
+            let selected = Result { () throws(DICOMReadError) in try DICOMReader().readHeader(at: path) }
             let decoded = Result { () throws(DICOMReadError) in try DICOMReader(limits: everything).readHeader(at: path) }
-            switch (stepped, decoded) {
+            switch (selected, decoded) {
             case (.success(let one), .success(let other)):
                 #expect(one == other, "\(path)")
                 compared += 1
@@ -109,6 +111,25 @@ struct PrivateGroupTests {
                 Issue.record("one read succeeded and the other did not: \(path)")
             }
         }
-        #expect(compared > 140)
+        return compared
+    }
+
+    @Test("Every sample and odd file: equal headers, equal header digests, equal errors")
+    func sameHeaders() {
+        #expect(Self.compareReadings(Self.files) > 140)
+    }
+
+    @Test("The mutation tests' 2,200 damaged samples: equal headers or equal errors")
+    func sameHeadersOfMutants() throws {
+        let folder = NSTemporaryDirectory() + "studyintake-selection-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let mutants = Mutator.mutants(of: try Mutator.sources(inSampleStudies: SampleStudies.root), count: 2_200)
+        let paths = try mutants.enumerated().map { index, bytes in
+            let path = folder + "/M\(index).dcm"
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        #expect(Self.compareReadings(paths) > 1_000)
     }
 }

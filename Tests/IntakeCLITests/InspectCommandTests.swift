@@ -63,10 +63,13 @@ struct InspectCommandTests {
         let outcome = try IntakeProcess.run(["inspect", IntakeProcess.sampleStudies + "/TROUBLED"])
         #expect(outcome.status == 0)
         #expect(outcome.standardError.isEmpty)
+        // A file cut inside an element: DCMTK's "premature end of stream" comes through the log.
         let verbose = try IntakeProcess.run([
             "inspect", "--log-level", "debug", IntakeProcess.sampleStudies + "/TROUBLED",
+            OddFileCommandTests.oddFiles + "/truncated-after-uids.dcm",
         ])
         #expect(verbose.standardError.contains("studyintake.dcmtk"))
+        #expect(verbose.standardError.contains("premature end of stream"))
         #expect(!verbose.standardError.contains("POE"))
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// 100 kill -9 at random moments (fixed seed) of `intake ingest` and `intake watch`, each followed by

@@ -89,11 +89,18 @@ typedef struct cdcmtk_read_limits {
     uint64_t max_bytes;
     /// Sequences nested deeper than this.
     uint32_t max_sequence_depth;
-    /// False: top-level elements of private groups (odd group numbers) are stepped over by their
-    /// lengths, found by walking element headers, and never handed to DCMTK to decode (every value
-    /// read is still decoded by DCMTK; bytes the walk cannot follow get the full parse). True:
-    /// DCMTK parses every element.
-    bool decode_private_groups;
+    /// True: DCMTK parses every element of the dataset. False: the top-level elements are found
+    /// by walking their headers (values skipped by their lengths, sequences followed to their
+    /// delimiters), and DCMTK is handed only the meta group and the standard (even group)
+    /// elements among `wanted_tags` (all standard elements when there are none), which it decodes
+    /// whole, sequences included: private groups and unwanted elements are stepped over. Where
+    /// the walk cannot follow the bytes, or the dataset is a DICOMDIR (its record offsets are
+    /// positions in the file), deflated, or mislabelled, DCMTK parses every element.
+    bool decode_every_element;
+    /// The top-level attributes the caller will ask for, in ascending tag order; borrowed for
+    /// the call.
+    const struct cdcmtk_tag *_Nullable wanted_tags;
+    size_t wanted_tag_count;
 } cdcmtk_read_limits;
 
 /// Something that went wrong while reading a file whose header was still kept. The values are

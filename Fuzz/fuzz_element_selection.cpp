@@ -1,7 +1,8 @@
-// libFuzzer target: one input read twice through the CDCMTK shim, with private groups stepped over
-// by the element walk (the default) and with DCMTK decoding every element; any difference in what
-// the Swift reader would see (an error's code, an attribute's bytes or numbers, a sequence's items,
-// the bytes the header digest covers) aborts.
+// libFuzzer target: one input read twice through the CDCMTK shim, with DCMTK handed only the
+// attributes the reader wants (the element walk stepping over private groups and the rest: the
+// default) and with DCMTK decoding every element; any difference in what the Swift reader would
+// see (an error's code, an attribute's bytes or numbers, a sequence's items, the bytes the header
+// digest covers, the read issues) aborts.
 #include "fuzz_tags.h"
 
 #include <cstring>
@@ -12,9 +13,9 @@ struct Reading {
     cdcmtk_file *file = nullptr;
     cdcmtk_error_code error = static_cast<cdcmtk_error_code>(0);
 
-    Reading(const std::string &path, bool decode_private_groups) {
+    Reading(const std::string &path, bool decode_every_element) {
         cdcmtk_read_limits limits = fuzz::kLimits;
-        limits.decode_private_groups = decode_private_groups;
+        limits.decode_every_element = decode_every_element;
         cdcmtk_error *failure = nullptr;
         // As DICOMReader.readHeader: up to (0028,0012), then (for any class) up to Pixel Data.
         file = cdcmtk_file_open(-1, path.c_str(), fuzz::kAfterSingleFrameAttributes, limits, &failure);
@@ -33,7 +34,7 @@ struct Reading {
 // Aborts (a finding for libFuzzer) when the two readings differ, saying where.
 void require(bool same, const char *what, cdcmtk_tag tag = {0, 0}) {
     if (same) return;
-    std::fprintf(stderr, "fuzz_private_groups: %s differs at (%04X,%04X)\n", what, tag.group, tag.element);
+    std::fprintf(stderr, "fuzz_element_selection: %s differs at (%04X,%04X)\n", what, tag.group, tag.element);
     std::abort();
 }
 
@@ -47,7 +48,7 @@ void compare(cdcmtk_item *one, cdcmtk_item *other, int depth) {
         if (oneLength != 0 && std::memcmp(oneBytes, otherBytes, oneLength) != 0) {
             for (size_t index = 0; index < oneLength; ++index) {
                 if (oneBytes[index] != otherBytes[index]) {
-                    std::fprintf(stderr, "fuzz_private_groups: byte %zu of %zu: stepped over %02X, decoded %02X\n", index,
+                    std::fprintf(stderr, "fuzz_element_selection: byte %zu of %zu: selected %02X, decoded %02X\n", index,
                                  oneLength, static_cast<unsigned char>(oneBytes[index]),
                                  static_cast<unsigned char>(otherBytes[index]));
                     break;
@@ -82,20 +83,20 @@ void compare(cdcmtk_item *one, cdcmtk_item *other, int depth) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fuzz::initialize();
     const std::string path = fuzz::write_input(data, size);
-    const Reading stepped(path, false);
+    const Reading selected(path, false);
     const Reading decoded(path, true);
-    require((stepped.file == nullptr) == (decoded.file == nullptr), "whether the file was read");
-    if (stepped.file == nullptr) {
-        require(stepped.error == decoded.error, "the error code");
+    require((selected.file == nullptr) == (decoded.file == nullptr), "whether the file was read");
+    if (selected.file == nullptr) {
+        require(selected.error == decoded.error, "the error code");
         return 0;
     }
-    compare(cdcmtk_file_meta(stepped.file), cdcmtk_file_meta(decoded.file), 0);
-    compare(cdcmtk_file_dataset(stepped.file), cdcmtk_file_dataset(decoded.file), 3);
+    compare(cdcmtk_file_meta(selected.file), cdcmtk_file_meta(decoded.file), 0);
+    compare(cdcmtk_file_dataset(selected.file), cdcmtk_file_dataset(decoded.file), 3);
     const unsigned char *oneBytes = nullptr, *otherBytes = nullptr;
     size_t oneLength = 0, otherLength = 0;
-    cdcmtk_file_parsed_bytes(stepped.file, &oneBytes, &oneLength);
+    cdcmtk_file_parsed_bytes(selected.file, &oneBytes, &oneLength);
     cdcmtk_file_parsed_bytes(decoded.file, &otherBytes, &otherLength);
     require(oneLength == otherLength, "the bytes the digest covers");
-    require(cdcmtk_file_issue_count(stepped.file) == cdcmtk_file_issue_count(decoded.file), "the read issues");
+    require(cdcmtk_file_issue_count(selected.file) == cdcmtk_file_issue_count(decoded.file), "the read issues");
     return 0;
 }
