@@ -70,6 +70,13 @@ std::string screen_unwalkable_bytes(FilePrefix &prefix, uint64_t from) {
 }  // namespace
 
 HeaderWalk screen_directory_records(FilePrefix &prefix, const DatasetLayout &layout, uint32_t stop_key) {
+    // No plausible first element where the dataset should start: DCMTK still parses what it finds
+    // there, so the whole file is screened conservatively.
+    if (!layout.found) {
+        const std::string refusal = screen_unwalkable_bytes(prefix, 0);
+        if (!refusal.empty()) prefix.refuse(refusal);
+        return HeaderWalk();
+    }
     std::string refusal;
     const HeaderWalk walk = walk_header(prefix, layout, stop_key, [&](const ElementHeader &element) {
         if (refusal.empty() && element.key() == kDirectoryRecordType) refusal = unsafe_record_type(prefix, element);

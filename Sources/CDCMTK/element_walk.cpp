@@ -153,7 +153,7 @@ HeaderWalk walk_header(FilePrefix &prefix, const DatasetLayout &layout, uint32_t
     ElementHeader element;
     while (true) {
         if (!walker.header(offset, element)) {
-            walk.followed = offset >= prefix.size();
+            walk.followed = offset == prefix.size();
             walk.stoppedAt = offset;
             walk.end = offset;
             return walk;
@@ -175,7 +175,12 @@ HeaderWalk walk_header(FilePrefix &prefix, const DatasetLayout &layout, uint32_t
             walk.stoppedAt = offset;
             return walk;
         }
-        if (next > prefix.size()) walk.withinFile = false;
+        // A value running past the file's end: DCMTK stops inside it, and where its parse goes
+        // from there (a meta group of another length than this walk took, say) cannot be told.
+        if (next > prefix.size()) {
+            walk.stoppedAt = offset;
+            return walk;
+        }
         walk.elements.push_back(TopLevelElement{element.key(), offset, next});
         offset = next;
     }
@@ -188,7 +193,7 @@ DatasetLayout locate_dataset(FilePrefix &prefix, bool has_preamble) {
     const unsigned char *bytes = prefix.data() + offset;
     if ((bytes[0] | bytes[1] << 8) == 0x0002) {
         // The meta group is explicit VR little endian (PS3.10 7.1); some writers used implicit VR.
-        // It ends where its group length (0002,0000) says, as DCMTK reads it (whatever stands
+        // It ends where its group length (0002,0000) says, as DCMTK reads it (whatever group stands
         // inside), else at the first element of another group.
         const ElementWalker meta(prefix, Encoding{is_vr(bytes + 4), true});
         ElementHeader element;
@@ -208,7 +213,10 @@ DatasetLayout locate_dataset(FilePrefix &prefix, bool has_preamble) {
             }
             if (element.hasUndefinedLength() || !meta.end(element, offset)) return layout;
         }
-        if (groupEnd != UINT64_MAX) offset = groupEnd;
+        // Elements that do not end where the group length says (one running past it, which DCMTK
+        // reads whole, or bytes no header can be read from): where DCMTK's dataset starts cannot be
+        // told from here.
+        if (groupEnd != UINT64_MAX && offset != groupEnd) return layout;
     }
     if (!prefix.has(offset, 8)) return layout;
     bytes = prefix.data() + offset;

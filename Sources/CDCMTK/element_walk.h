@@ -80,7 +80,7 @@ private:
 
 /// Where a file's dataset starts and how its first element is encoded, as the bytes show (not as
 /// the meta group declares). `found` is false when the bytes after the meta group hold no
-/// plausible element header.
+/// plausible element header, or the meta group's elements do not end where its length says.
 struct DatasetLayout {
     uint64_t start = 0;
     Encoding encoding;
@@ -104,12 +104,11 @@ struct TopLevelElement {
 /// element at or after a stop tag: the one walk of a header, which the (0004,1430) guard checks
 /// and a parse that hands DCMTK only some elements takes them from.
 struct HeaderWalk {
-    /// Every element header was followed, sequences included, to the stop tag or the file's end.
+    /// Every element header was followed, sequences included, to the stop tag or the file's end,
+    /// every value within the file.
     bool followed = false;
     /// Where the walk could not follow the bytes, when it did not.
     uint64_t stoppedAt = 0;
-    /// Every value lies within the file.
-    bool withinFile = true;
     /// The top-level elements before the stop, in file order.
     std::vector<TopLevelElement> elements;
     /// Where DCMTK's stream stands when it stops there: after the stop element's tag and length, or

@@ -174,10 +174,10 @@ bool is_selected(const cdcmtk_read_limits &limits, uint32_t key) {
 }
 
 // Whether the walk lets the parse hand DCMTK only the selected elements, and some are left out:
-// every element followed to the stop within the file, and no directory record (group 0004),
-// whose offsets are positions in the file.
+// every element followed to the stop, and no directory record (group 0004), whose offsets are
+// positions in the file.
 bool can_select(const cdcmtk_read_limits &limits, const HeaderWalk &walk) {
-    if (limits.decode_every_element || !walk.followed || !walk.withinFile) return false;
+    if (limits.decode_every_element || !walk.followed) return false;
     bool leavesOut = false;
     for (const TopLevelElement &element : walk.elements) {
         if ((element.key >> 16) == 0x0004) return false;
@@ -224,7 +224,7 @@ ParseOutcome parse_within_budget(cdcmtk_file &file, cdcmtk_tag stop_before, cdcm
     const DcmTagKey stop(stop_before.group, stop_before.element);
     const DatasetLayout layout = locate_dataset(prefix, file.has_preamble);
     const uint32_t stopKey = uint32_t(stop_before.group) << 16 | stop_before.element;
-    const HeaderWalk walk = layout.found ? screen_directory_records(prefix, layout, stopKey) : HeaderWalk();
+    const HeaderWalk walk = screen_directory_records(prefix, layout, stopKey);
     // Only the elements the caller reads handed to DCMTK: a GE or Siemens header is mostly
     // private elements and standard ones no attribute read here needs. Not for a deflated
     // dataset, or one whose meta group misstates its encoding.
