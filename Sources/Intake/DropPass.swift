@@ -40,27 +40,35 @@ struct DropPass: Sendable {
     ) async throws(IntakeError) -> [String: DICOMDirectory] {
         guard !files.isEmpty else { return [:] }
         let queue = WorkQueue()
-        let (stream, continuation) = AsyncStream.makeStream(of: (Int, Swift.Result<Result, IntakeError>).self)
+        let workers = min(reads.limit, files.count)
+        // Files a worker takes at once and hands over together: a hand-over wakes the consumer, so
+        // one per file cost as much as a tenth of a file's read; a few per worker keep them even.
+        let batch = max(1, min(Self.maxBatch, files.count / (4 * workers)))
+        let (stream, continuation) = AsyncStream.makeStream(of: Batch.self)
         var directories: [String: DICOMDirectory] = [:]
         var failure: IntakeError?
         await withTaskGroup(of: Void.self) { group in
-            // Workers, each taking the next file (once a read is free) until none is left or one
+            // Workers, each taking the next files (once a read is free) until none is left or one
             // has failed: a task per worker, not per file.
-            for _ in 0..<min(reads.limit, files.count) {
+            for _ in 0..<workers {
                 group.addTask {
                     // One chunk for all the files this worker copies or hashes.
                     let buffer = ContentHasher.Buffer()
                     while true {
                         await reads.acquire()
-                        guard let index = queue.take(below: files.count) else {
+                        guard let taken = queue.take(upTo: batch, below: files.count) else {
                             reads.release()
                             break
                         }
-                        let outcome = keep(files[index], using: buffer)
+                        var outcomes: [Swift.Result<Result, IntakeError>] = []
+                        for index in taken {
+                            outcomes.append(keep(files[index], using: buffer))
+                            if case .failure = outcomes.last { break }
+                        }
                         reads.release()
-                        let failed = if case .failure = outcome { true } else { false }
-                        let done = queue.finished(failing: failed)
-                        continuation.yield((index, outcome))
+                        let failed = if case .failure = outcomes.last { true } else { false }
+                        let done = queue.finished(outcomes.count, failing: failed)
+                        continuation.yield(Batch(taken: taken, outcomes: outcomes))
                         progress?(done - 1, files.count)
                         // Workers fill every thread of the pool: let the consumer in, so results
                         // do not pile up unconsumed.
@@ -71,10 +79,12 @@ struct DropPass: Sendable {
             // Results arrive in any order; they leave in the files' order.
             var waiting: [Int: Swift.Result<Result, IntakeError>] = [:]
             var nextToConsume = 0
-            var received = 0
-            for await (index, outcome) in stream {
-                received += 1
-                waiting[index] = outcome
+            var accounted = 0
+            for await handed in stream {
+                // Files taken after a failure in the same batch were never kept: accounted for,
+                // never consumed (the pass stops at the failure).
+                accounted += handed.taken.count
+                for (index, outcome) in zip(handed.taken, handed.outcomes) { waiting[index] = outcome }
                 while failure == nil, let ready = waiting.removeValue(forKey: nextToConsume) {
                     nextToConsume += 1
                     switch ready {
@@ -85,13 +95,23 @@ struct DropPass: Sendable {
                         failure = error
                     }
                 }
-                // All results are in, or a file failed and every one taken before has reported.
-                if received == files.count || (queue.hasFailed && received == queue.taken) { break }
+                // All results are in, or a file failed and every batch taken before has reported.
+                if accounted == files.count || (queue.hasFailed && accounted == queue.taken) { break }
             }
             continuation.finish()
         }
         if let failure { throw failure }
         return directories
+    }
+
+    /// Files one worker takes at once at most.
+    static let maxBatch = 8
+
+    /// Consecutive files one worker took, and what became of them, in order: up to the first
+    /// failure, when one failed.
+    private struct Batch: Sendable {
+        var taken: Range<Int>
+        var outcomes: [Swift.Result<Result, IntakeError>]
     }
 
     private func keep(_ entry: MediaScan.Entry, using buffer: ContentHasher.Buffer) -> Swift.Result<Result, IntakeError> {
@@ -137,20 +157,22 @@ struct DropPass: Sendable {
 private final class WorkQueue: Sendable {
     private let state = Mutex((next: 0, done: 0, failed: false))
 
-    /// The next file's index, or nil when all are taken or a file failed.
-    func take(below count: Int) -> Int? {
+    /// The indexes of the next files, at most `batch` of them, or nil when all are taken or a file
+    /// failed.
+    func take(upTo batch: Int, below count: Int) -> Range<Int>? {
         state.withLock { state in
             guard state.next < count, !state.failed else { return nil }
-            state.next += 1
-            return state.next - 1
+            let taken = state.next..<min(count, state.next + batch)
+            state.next = taken.upperBound
+            return taken
         }
     }
 
-    /// Records one file done (and whether it failed); returns how many are done.
-    func finished(failing: Bool) -> Int {
+    /// Records `count` files done (and whether the last failed); returns how many are done.
+    func finished(_ count: Int, failing: Bool) -> Int {
         state.withLock { state in
             if failing { state.failed = true }
-            state.done += 1
+            state.done += count
             return state.done
         }
     }
