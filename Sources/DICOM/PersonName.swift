@@ -22,7 +22,9 @@ public struct PersonName: Sendable, Hashable, CustomStringConvertible {
             nameSuffix = part(4)
         }
 
-        var isEmpty: Bool { dicomString.isEmpty }
+        var isEmpty: Bool {
+            familyName == nil && givenName == nil && middleName == nil && namePrefix == nil && nameSuffix == nil
+        }
 
         /// The group as DICOM writes it, trailing empty components dropped.
         public var dicomString: String {
