@@ -193,17 +193,21 @@ DatasetLayout locate_dataset(FilePrefix &prefix, bool has_preamble) {
     const unsigned char *bytes = prefix.data() + offset;
     if ((bytes[0] | bytes[1] << 8) == 0x0002) {
         // The meta group is explicit VR little endian (PS3.10 7.1); some writers used implicit VR.
-        // It ends where its group length (0002,0000) says, as DCMTK reads it (whatever group stands
-        // inside), else at the first element of another group.
+        // It ends where its group length (0002,0000) says, as DCMTK reads it, else at the first
+        // element of another group.
         const ElementWalker meta(prefix, Encoding{is_vr(bytes + 4), true});
         ElementHeader element;
         uint64_t groupEnd = UINT64_MAX;
         if (meta.header(offset, element) && element.key() == 0x00020000 && element.valueLength == 4 &&
             prefix.has(element.valueOffset(), 4)) {
-            const uint64_t end = element.valueOffset() + 4 + meta.read32(prefix.data() + element.valueOffset());
-            if (end <= prefix.size()) groupEnd = end;
+            groupEnd = element.valueOffset() + 4 + meta.read32(prefix.data() + element.valueOffset());
+            // A length past the file's end: DCMTK reads all that follows into the meta group.
+            if (groupEnd > prefix.size()) return layout;
         }
         while (offset < groupEnd && meta.header(offset, element) && (groupEnd != UINT64_MAX || element.group == 0x0002)) {
+            // Another group inside the group length: DCMTK reads it into the meta group, where no
+            // walk of the dataset looks (a directory record sequence there, say).
+            if (element.group != 0x0002) return layout;
             if (element.key() == 0x00020010 && element.valueLength <= 64 &&
                 prefix.has(element.valueOffset(), element.valueLength)) {
                 const char *value = reinterpret_cast<const char *>(prefix.data() + element.valueOffset());

@@ -80,7 +80,8 @@ private:
 
 /// Where a file's dataset starts and how its first element is encoded, as the bytes show (not as
 /// the meta group declares). `found` is false when the bytes after the meta group hold no
-/// plausible element header, or the meta group's elements do not end where its length says.
+/// plausible element header, or the meta group's length runs past the file, or its elements do
+/// not end where that length says, or another group's stand among them.
 struct DatasetLayout {
     uint64_t start = 0;
     Encoding encoding;
