@@ -5,6 +5,7 @@
 
 #include "cdcmtk.h"
 
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
@@ -36,33 +37,25 @@ inline constexpr cdcmtk_tag kSequences[] = {
     {0x0028, 0x9110}, {0x0018, 0x9112}, {0x0018, 0x9114},
 };
 
+constexpr uint32_t key(const cdcmtk_tag &tag) { return uint32_t(tag.group) << 16 | tag.element; }
+
 // Both, in ascending order: the top-level attributes the reader hands DCMTK (DICOMTag.headerAttributes
 // without the directory records', which a DICOMDIR's full parse reads).
-inline constexpr cdcmtk_tag kWanted[] = {
-    {0x0002, 0x0002}, {0x0002, 0x0003}, {0x0002, 0x0010}, {0x0008, 0x0005}, {0x0008, 0x0008},
-    {0x0008, 0x0016}, {0x0008, 0x0018}, {0x0008, 0x0020}, {0x0008, 0x0022}, {0x0008, 0x0030},
-    {0x0008, 0x0032}, {0x0008, 0x0050}, {0x0008, 0x0060}, {0x0008, 0x0070}, {0x0008, 0x0080},
-    {0x0008, 0x0090}, {0x0008, 0x1030}, {0x0008, 0x103E}, {0x0008, 0x1090}, {0x0010, 0x0010},
-    {0x0010, 0x0020}, {0x0010, 0x0021}, {0x0010, 0x0030}, {0x0010, 0x0040}, {0x0018, 0x0015},
-    {0x0018, 0x0020}, {0x0018, 0x0050}, {0x0018, 0x0080}, {0x0018, 0x0081}, {0x0018, 0x0087},
-    {0x0018, 0x0088}, {0x0018, 0x1030}, {0x0018, 0x1210}, {0x0018, 0x9082}, {0x0018, 0x9112},
-    {0x0018, 0x9114}, {0x0020, 0x000D}, {0x0020, 0x000E}, {0x0020, 0x0010}, {0x0020, 0x0011},
-    {0x0020, 0x0013}, {0x0020, 0x0032}, {0x0020, 0x0037}, {0x0020, 0x0060}, {0x0020, 0x4000},
-    {0x0020, 0x9113}, {0x0020, 0x9116}, {0x0028, 0x0008}, {0x0028, 0x0010}, {0x0028, 0x0011},
-    {0x0028, 0x0030}, {0x0028, 0x9110}, {0x5200, 0x9229}, {0x5200, 0x9230},
-};
-
-constexpr bool ascending(const cdcmtk_tag *tags, size_t count) {
-    for (size_t index = 1; index < count; ++index) {
-        const uint32_t before = uint32_t(tags[index - 1].group) << 16 | tags[index - 1].element;
-        if (before >= (uint32_t(tags[index].group) << 16 | tags[index].element)) return false;
+template <size_t A, size_t B>
+constexpr std::array<cdcmtk_tag, A + B> ascending_union(const cdcmtk_tag (&one)[A], const cdcmtk_tag (&other)[B]) {
+    std::array<cdcmtk_tag, A + B> all{};
+    for (size_t index = 0; index < A + B; ++index) {
+        cdcmtk_tag tag = index < A ? one[index] : other[index - A];
+        size_t at = index;
+        for (; at > 0 && key(all[at - 1]) > key(tag); --at) all[at] = all[at - 1];
+        all[at] = tag;
     }
-    return true;
+    return all;
 }
-static_assert(ascending(kWanted, sizeof kWanted / sizeof *kWanted), "the shim binary-searches kWanted");
+inline constexpr auto kWanted = ascending_union(kAttributes, kSequences);
 
 // The reader's defaults (DICOMReader.Limits): only the wanted attributes handed to DCMTK.
-constexpr cdcmtk_read_limits kLimits = {32u << 20, 32, false, kWanted, sizeof kWanted / sizeof *kWanted};
+constexpr cdcmtk_read_limits kLimits = {32u << 20, 32, false, kWanted.data(), kWanted.size()};
 
 // The input as a regular file: the shim reads files by path (O_NOFOLLOW, fstat, pread).
 inline std::string write_input(const uint8_t *data, size_t size) {
