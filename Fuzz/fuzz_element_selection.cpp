@@ -38,8 +38,12 @@ void require(bool same, const char *what, cdcmtk_tag tag = {0, 0}) {
     std::abort();
 }
 
-void compare(cdcmtk_item *one, cdcmtk_item *other, int depth) {
+// Compares what the reader fetches from two items: the meta group's attributes from a meta group,
+// the others from a dataset or item (the reader never looks for group 0002 in a dataset, where a
+// damaged file may hold some, which the selection leaves out).
+void compare(cdcmtk_item *one, cdcmtk_item *other, bool meta, int depth) {
     for (const cdcmtk_tag tag : fuzz::kAttributes) {
+        if ((tag.group == 0x0002) != meta) continue;
         const char *oneBytes = nullptr, *otherBytes = nullptr;
         size_t oneLength = 0, otherLength = 0;
         const bool oneString = cdcmtk_item_get_string_bytes(one, tag, &oneBytes, &oneLength);
@@ -73,7 +77,7 @@ void compare(cdcmtk_item *one, cdcmtk_item *other, int depth) {
             cdcmtk_item *oneItem = cdcmtk_item_sequence_item(one, tag, index);
             cdcmtk_item *otherItem = cdcmtk_item_sequence_item(other, tag, index);
             require((oneItem == nullptr) == (otherItem == nullptr), "a sequence item", tag);
-            if (oneItem != nullptr) compare(oneItem, otherItem, depth - 1);
+            if (oneItem != nullptr) compare(oneItem, otherItem, false, depth - 1);
         }
     }
 }
@@ -90,8 +94,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         require(selected.error == decoded.error, "the error code");
         return 0;
     }
-    compare(cdcmtk_file_meta(selected.file), cdcmtk_file_meta(decoded.file), 0);
-    compare(cdcmtk_file_dataset(selected.file), cdcmtk_file_dataset(decoded.file), 3);
+    compare(cdcmtk_file_meta(selected.file), cdcmtk_file_meta(decoded.file), true, 0);
+    compare(cdcmtk_file_dataset(selected.file), cdcmtk_file_dataset(decoded.file), false, 3);
     const unsigned char *oneBytes = nullptr, *otherBytes = nullptr;
     size_t oneLength = 0, otherLength = 0;
     cdcmtk_file_parsed_bytes(selected.file, &oneBytes, &oneLength);
