@@ -78,7 +78,7 @@ public struct DropListing: Sendable {
             if component.isEmpty || component == "." || component == ".." {
                 return .escapesMedia("the component \"\(component)\" is not a file name")
             }
-            if component.contains("/") || component.contains("\0") || component.contains(":") {
+            if component.contains(where: { $0 == "/" || $0 == "\0" || $0 == ":" }) {
                 return .escapesMedia("the component \"\(component)\" holds a path separator")
             }
         }
@@ -97,7 +97,11 @@ public struct DropListing: Sendable {
     }
 
     private static func normalized(_ component: String) -> String {
-        var name = component.lowercased()
+        // ASCII, as ISO 9660 names are, lower-cased byte by byte; anything else by Unicode's rules.
+        var name =
+            component.utf8.allSatisfy { $0 < 0x80 }
+            ? String(decoding: component.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+            : component.lowercased()
         if name.hasSuffix(";1") { name.removeLast(2) }
         if name.hasSuffix(".") { name.removeLast() }
         return name
