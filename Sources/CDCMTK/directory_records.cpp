@@ -70,17 +70,16 @@ std::string screen_unwalkable_bytes(FilePrefix &prefix, uint64_t from) {
 }  // namespace
 
 HeaderWalk screen_directory_records(FilePrefix &prefix, const DatasetLayout &layout, uint32_t stop_key) {
-    // No plausible first element where the dataset should start: DCMTK still parses what it finds
-    // there, so the whole file is screened conservatively.
-    if (!layout.found) {
-        const std::string refusal = screen_unwalkable_bytes(prefix, 0);
-        if (!refusal.empty()) prefix.refuse(refusal);
-        return HeaderWalk();
-    }
     std::string refusal;
-    const HeaderWalk walk = walk_header(prefix, layout, stop_key, [&](const ElementHeader &element) {
-        if (refusal.empty() && element.key() == kDirectoryRecordType) refusal = unsafe_record_type(prefix, element);
-    });
+    // No known dataset start is a walk that followed nothing: the whole file is screened.
+    const HeaderWalk walk =
+        layout.found ? walk_header(prefix, layout, stop_key,
+                                   [&](const ElementHeader &element) {
+                                       if (refusal.empty() && element.key() == kDirectoryRecordType) {
+                                           refusal = unsafe_record_type(prefix, element);
+                                       }
+                                   })
+                     : HeaderWalk();
     // Bytes the walk could not follow may still be parsed by DCMTK: screened conservatively.
     if (refusal.empty() && !walk.followed) refusal = screen_unwalkable_bytes(prefix, walk.stoppedAt);
     if (!refusal.empty()) prefix.refuse(refusal);
