@@ -166,39 +166,33 @@ enum class ParseOutcome { parsed, failed, needsDeeperStack };
 bool is_selected(const cdcmtk_read_limits &limits, uint32_t key) {
     if (((key >> 16) & 1) || (key >> 16) == 0x0002) return false;
     if (limits.wanted_tags == nullptr || limits.wanted_tag_count == 0) return true;
+    const auto tag_key = [](const cdcmtk_tag &tag) { return uint32_t(tag.group) << 16 | tag.element; };
     const cdcmtk_tag *end = limits.wanted_tags + limits.wanted_tag_count;
-    const cdcmtk_tag *found = std::lower_bound(limits.wanted_tags, end, key, [](const cdcmtk_tag &tag, uint32_t wanted) {
-        return (uint32_t(tag.group) << 16 | tag.element) < wanted;
-    });
-    return found != end && (uint32_t(found->group) << 16 | found->element) == key;
-}
-
-// Whether the walk lets the parse hand DCMTK only the selected elements, and some are left out:
-// every element followed to the stop, and no directory record (group 0004), whose offsets are
-// positions in the file.
-bool can_select(const cdcmtk_read_limits &limits, const HeaderWalk &walk) {
-    if (limits.decode_every_element || !walk.followed) return false;
-    bool leavesOut = false;
-    for (const TopLevelElement &element : walk.elements) {
-        if ((element.key >> 16) == 0x0004) return false;
-        if (!is_selected(limits, element.key)) leavesOut = true;
-    }
-    return leavesOut;
+    const cdcmtk_tag *found = std::lower_bound(limits.wanted_tags, end, key,
+                                               [&](const cdcmtk_tag &tag, uint32_t wanted) { return tag_key(tag) < wanted; });
+    return found != end && tag_key(*found) == key;
 }
 
 // Parses only the meta group and the selected elements the walk found before the stop, copied
-// into a buffer of their own, and makes that the file's parse. False when DCMTK does not read them
-// cleanly, or none was selected: the caller then parses the whole file, which reports what is wrong.
+// into a buffer of their own, and makes that the file's parse. False when the selection cannot
+// stand for the file (a directory record, group 0004, whose offsets are positions in the file),
+// leaves nothing out or holds nothing, or DCMTK does not read it cleanly: the caller then parses
+// the whole file, which reports what is wrong.
 bool parse_selected_elements(cdcmtk_file &file, const DatasetLayout &layout, const HeaderWalk &walk,
                              const cdcmtk_read_limits &limits, const DcmTagKey &stop) {
     FilePrefix &prefix = *file.prefix;
     std::vector<unsigned char> bytes(prefix.data(), prefix.data() + layout.start);
+    bool leftOut = false;
     for (const TopLevelElement &element : walk.elements) {
-        if (!is_selected(limits, element.key)) continue;
+        if ((element.key >> 16) == 0x0004) return false;
+        if (!is_selected(limits, element.key)) {
+            leftOut = true;
+            continue;
+        }
         if (!prefix.has(element.from, element.to - element.from)) return false;
         bytes.insert(bytes.end(), prefix.data() + element.from, prefix.data() + element.to);
     }
-    if (bytes.size() == layout.start) return false;
+    if (!leftOut || bytes.size() == layout.start) return false;
     const uint64_t size = bytes.size();
     auto selected = std::make_shared<FilePrefix>(std::make_unique<MemorySource>(std::move(bytes)), size, UINT64_MAX);
     auto format = std::make_unique<DcmFileFormat>();
@@ -226,10 +220,12 @@ ParseOutcome parse_within_budget(cdcmtk_file &file, cdcmtk_tag stop_before, cdcm
     const uint32_t stopKey = uint32_t(stop_before.group) << 16 | stop_before.element;
     const HeaderWalk walk = screen_directory_records(prefix, layout, stopKey);
     // Only the elements the caller reads handed to DCMTK: a GE or Siemens header is mostly
-    // private elements and standard ones no attribute read here needs. Not for a deflated
-    // dataset, or one whose meta group misstates its encoding.
-    if (stop != DCM_UndefinedTagKey && layout.declaredTransferSyntax != kDeflatedTransferSyntax &&
-        mislabelled_encoding(layout) == EXS_Unknown && prefix.refusal().empty() && can_select(limits, walk)) {
+    // private elements and standard ones no attribute read here needs. Only where the walk
+    // followed every element to the stop; not for a deflated dataset, or one whose meta group
+    // misstates its encoding.
+    if (!limits.decode_every_element && walk.followed && stop != DCM_UndefinedTagKey &&
+        layout.declaredTransferSyntax != kDeflatedTransferSyntax && mislabelled_encoding(layout) == EXS_Unknown &&
+        prefix.refusal().empty()) {
         if (prefix.itemBudgetExceeded()) return ParseOutcome::needsDeeperStack;
         if (parse_selected_elements(file, layout, walk, limits, stop)) {
             const unsigned depth = sequence_depth(file.format->getDataset(), limits.max_sequence_depth + 1);
