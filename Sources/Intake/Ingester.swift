@@ -403,12 +403,19 @@ public final class Ingester: Sendable {
 
     /// `YYYYMMDD-HHMMSS-` and six random hex digits: sortable by time, unique across hosts.
     public static func makeSubmissionID() -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
-        let random = UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(6).lowercased()
-        return formatter.string(from: Date()) + "-" + random
+        // By the C library, not a DateFormatter: a formatter loads ICU's locale and time zone data,
+        // megabytes of memory an ingest has no other use for.
+        var now = time(nil)
+        var utc = tm()
+        gmtime_r(&now, &utc)
+        func digits(_ value: Int32, _ count: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, count - text.count)) + text
+        }
+        let stamp = digits(utc.tm_year + 1900, 4) + digits(utc.tm_mon + 1, 2) + digits(utc.tm_mday, 2) + "-"
+            + digits(utc.tm_hour, 2) + digits(utc.tm_min, 2) + digits(utc.tm_sec, 2)
+        let random = UUID().uuidString.filter { $0 != "-" }.prefix(6).lowercased()
+        return stamp + "-" + random
     }
 
     /// Puts a quarantined submission, fixed by staff in `quarantine/<id>/`, through again as a new

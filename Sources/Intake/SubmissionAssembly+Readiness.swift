@@ -46,8 +46,8 @@ extension SubmissionAssembly {
         )
         .uppercased()
         if text.contains("T2*") || text.contains("T2 *") { return false }
-        if text.range(of: #"(^|[^A-Z0-9])T2(W|[^A-Z0-9*]|$)"#, options: .regularExpression) != nil { return true }
-        if text.range(of: #"(^|[^A-Z0-9])T1(W|[^A-Z0-9]|$)"#, options: .regularExpression) != nil { return false }
+        if text.contains(#/(^|[^A-Z0-9])T2(W|[^A-Z0-9*]|$)/#) { return true }
+        if text.contains(#/(^|[^A-Z0-9])T1(W|[^A-Z0-9]|$)/#) { return false }
         guard let tr = header.series.repetitionTime, let te = header.series.echoTime else { return false }
         return tr >= 2000 && te >= 60
     }
@@ -58,7 +58,6 @@ extension SubmissionAssembly {
         let kernel = (header.series.convolutionKernel ?? []).joined(separator: " ").uppercased()
         let description = (header.series.seriesDescription ?? "").uppercased()
         if kernel.contains("BONE") || description.contains("BONE") { return true }
-        let sharpKernel = #"(^|\s)(BR?[6-9][0-9]|FC[3-9][0-9])([SF]?)(\s|$)"#
-        return kernel.range(of: sharpKernel, options: .regularExpression) != nil
+        return kernel.contains(#/(^|\s)(BR?[6-9][0-9]|FC[3-9][0-9])([SF]?)(\s|$)/#)
     }
 }
