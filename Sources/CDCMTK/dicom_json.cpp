@@ -63,10 +63,13 @@ OFCondition write_element(std::ostream &out, DcmObject &object, BulkDataFormat &
         out << '"' << hex_tag(object.getTag()) << "\":{\"vr\":\"SQ\"";
         if (sequence.card() > 0) {
             out << ",\"Value\":[";
-            for (unsigned long index = 0; index < sequence.card(); ++index) {
+            // Item after item, not by index: an index walks from the first item every time.
+            unsigned long index = 0;
+            for (DcmObject *item = sequence.nextInContainer(nullptr); item != nullptr;
+                 item = sequence.nextInContainer(item), ++index) {
                 if (index > 0) out << ',';
-                const OFCondition status =
-                    write_item(out, *sequence.getItem(index), format, path + "/" + std::to_string(index), false);
+                const OFCondition status = write_item(out, *OFstatic_cast(DcmItem *, item), format,
+                                                      path + "/" + std::to_string(index), false);
                 if (status.bad()) return status;
             }
             out << ']';

@@ -37,13 +37,15 @@ const char *const kDeflatedTransferSyntax = "1.2.840.10008.1.2.1.99";
 // How deep sequences nest below `item` (0: none), counting no further than `cap`.
 unsigned sequence_depth(DcmItem *item, unsigned cap) {
     unsigned deepest = 0;
-    for (unsigned long index = 0; index < item->card() && deepest < cap; ++index) {
-        DcmElement *element = item->getElement(index);
-        if (element == nullptr || element->ident() != EVR_SQ) continue;
+    for (DcmObject *object = item->nextInContainer(nullptr); object != nullptr && deepest < cap;
+         object = item->nextInContainer(object)) {
+        auto *element = static_cast<DcmElement *>(object);
+        if (element->ident() != EVR_SQ) continue;
         auto *sequence = static_cast<DcmSequenceOfItems *>(element);
-        for (unsigned long itemIndex = 0; itemIndex < sequence->card() && deepest < cap; ++itemIndex) {
-            DcmItem *child = sequence->getItem(itemIndex);
-            if (child == nullptr) continue;
+        // Item after item, not by index: an index walks from the first item every time.
+        for (DcmObject *entry = sequence->nextInContainer(nullptr); entry != nullptr && deepest < cap;
+             entry = sequence->nextInContainer(entry)) {
+            auto *child = static_cast<DcmItem *>(entry);
             const unsigned depth = 1 + (cap > 1 ? sequence_depth(child, cap - 1) : 0);
             if (depth > deepest) deepest = depth;
         }

@@ -59,7 +59,12 @@ struct DatasetItem {
     }
 
     func sequenceItems(_ tag: DICOMTag) -> [DatasetItem] {
-        (0..<sequenceCount(tag)).compactMap { sequenceItem(tag, at: $0) }
+        let count = sequenceCount(tag)
+        guard count > 0 else { return [] }
+        let natives = [OpaquePointer](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = Int(cdcmtk_item_sequence_items(native, tag.native, buffer.baseAddress!, UInt(count)))
+        }
+        return natives.map { DatasetItem(native: $0, owner: owner) }
     }
 
     /// The file offset of a DICOMDIR directory record; nil for other items.

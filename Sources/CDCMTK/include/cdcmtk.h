@@ -202,6 +202,10 @@ unsigned long cdcmtk_item_sequence_count(cdcmtk_item *_Nonnull item, cdcmtk_tag 
 /// Item `index` of a sequence element; borrowed, NULL when out of range.
 cdcmtk_item *_Nullable cdcmtk_item_sequence_item(cdcmtk_item *_Nonnull item, cdcmtk_tag tag,
                                                  unsigned long index);
+/// The first `capacity` items of a sequence element, borrowed, into `items_out`, in one walk (item
+/// by index costs a walk from the first item each); returns how many were written.
+unsigned long cdcmtk_item_sequence_items(cdcmtk_item *_Nonnull item, cdcmtk_tag tag,
+                                         cdcmtk_item *_Nonnull *_Nonnull items_out, unsigned long capacity);
 
 /// The byte offset of `item` from the start of its file, for a DICOMDIR directory record (an item
 /// of (0004,1220) Directory Record Sequence): the value that (0004,1400), (0004,1420) and
