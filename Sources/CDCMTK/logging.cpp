@@ -1,5 +1,5 @@
-// DCMTK's global set-up: its log routed to the caller, its data dictionary checked, and the read
-// options real discs need (cdcmtk_initialize).
+// DCMTK's global set-up: its log routed to the caller, its data dictionary checked, the read
+// options real discs need, and the allocator told how DCMTK frees (cdcmtk_initialize).
 
 #include "shim.h"
 
@@ -10,6 +10,7 @@
 #include <dcmtk/oflog/spi/logevent.h>
 
 #include <cstdlib>
+#include <malloc.h>
 #include <mutex>
 
 namespace {
@@ -43,6 +44,11 @@ bool initialized_ok = false;
 std::string initialize_failure;
 
 void initialize_dcmtk(cdcmtk_log_handler handler) {
+    // A parse is thousands of blocks of under 128 bytes (elements, tags, short values). glibc keeps
+    // such blocks in fast bins, never merged with their neighbours until asked, so a freed tree
+    // stayed resident: a DICOMDIR of 10,000 records, 20 MB, for the rest of the ingest. Without
+    // fast bins a freed tree merges back and is given back to the system.
+    mallopt(M_MXFAST, 0);
     OFLog::configure(OFLogger::WARN_LOG_LEVEL);
     if (handler != nullptr) {
         dcmtk::log4cplus::Logger root = dcmtk::log4cplus::Logger::getRoot();
