@@ -65,10 +65,13 @@ public struct DropListing: Sendable {
 
     /// Regular files named DICOMDIR in any case (ISO 9660 mounts may lower-case it).
     public var dicomdirPaths: [String] {
-        regularFiles.map(\.relativePath).filter { path in
-            let name = path.split(separator: "/").last.map(String.init) ?? path
-            return Self.normalized(name) == "dicomdir"
-        }
+        regularFiles.map(\.relativePath).filter(Self.isNamedDICOMDIR)
+    }
+
+    /// Whether the file at `path` is named DICOMDIR, in any case.
+    public static func isNamedDICOMDIR(_ path: String) -> Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return normalized(name) == "dicomdir"
     }
 
     /// Resolves a Referenced File ID written in the DICOMDIR at `dicomdirPath`, case-insensitively,

@@ -30,15 +30,22 @@ struct DropPass: Sendable {
     let keeping: Keeping
     let reads: ReadPermits
 
-    /// Runs the pass over `files`, handing each result to `body` in the files' order as soon as it
-    /// and those before it are done: a header is held only until it is consumed, not for the whole
-    /// disc. Returns the DICOMDIRs read, by path. The first failure to keep
-    /// a file (a full disk, a file that keeps changing) stops the pass and is thrown; an unreadable
-    /// header is a result, not a failure.
+    /// Runs the pass over `files`, handing each result to `body` in the files' order (the files
+    /// named DICOMDIR last) as soon as it and those before it are done: a header is held only until
+    /// it is consumed, not for the whole disc. Returns the DICOMDIRs read, by path. The first
+    /// failure to keep a file (a full disk, a file that keeps changing) stops the pass and is
+    /// thrown; an unreadable header is a result, not a failure.
     func run(
         _ files: [MediaScan.Entry], progress: (@Sendable (Int, Int) -> Void)? = nil, each body: (Result) -> Void
     ) async throws(IntakeError) -> [String: DICOMDirectory] {
         guard !files.isEmpty else { return [:] }
+        // DICOMDIRs are read first, each alone, and handed over last: DCMTK holds a DICOMDIR's
+        // whole record tree while it is read (about 2 KB per record), best while few other
+        // results are held, and the other files' results need not wait for it.
+        let dicomdirs = files.indices.filter { DropListing.isNamedDICOMDIR(files[$0].relativePath) }
+        let others = files.indices.filter { !DropListing.isNamedDICOMDIR(files[$0].relativePath) }
+        let readingOrder = dicomdirs + others
+        let handingOrder = others + dicomdirs
         let queue = WorkQueue()
         let workers = min(reads.limit, files.count)
         // Files a worker takes at once and hands over together: a hand-over wakes the consumer, so
@@ -56,13 +63,13 @@ struct DropPass: Sendable {
                     let buffer = ContentHasher.Buffer()
                     while true {
                         await reads.acquire()
-                        guard let taken = queue.take(upTo: batch, below: files.count) else {
+                        guard let taken = queue.take(upTo: batch, below: files.count, aloneBelow: dicomdirs.count) else {
                             reads.release()
                             break
                         }
                         var outcomes: [Swift.Result<Result, IntakeError>] = []
-                        for index in taken {
-                            outcomes.append(keep(files[index], using: buffer))
+                        for position in taken {
+                            outcomes.append(keep(files[readingOrder[position]], using: buffer))
                             if case .failure = outcomes.last { break }
                         }
                         reads.release()
@@ -76,24 +83,28 @@ struct DropPass: Sendable {
                     }
                 }
             }
-            // Results arrive in any order; they leave in the files' order.
-            var waiting: [Int: Swift.Result<Result, IntakeError>] = [:]
+            // Results arrive in any order; they leave in the handing order.
+            var waiting: [Int: Result] = [:]
             var nextToConsume = 0
             var accounted = 0
             for await handed in stream {
                 // Files taken after a failure in the same batch were never kept: accounted for,
                 // never consumed (the pass stops at the failure).
                 accounted += handed.taken.count
-                for (index, outcome) in zip(handed.taken, handed.outcomes) { waiting[index] = outcome }
-                while failure == nil, let ready = waiting.removeValue(forKey: nextToConsume) {
-                    nextToConsume += 1
-                    switch ready {
-                    case .success(let result):
-                        if let directory = result.directory { directories[result.file.relativePath] = directory }
-                        body(result)
-                    case .failure(let error):
-                        failure = error
+                // A failure stops the pass when it arrives: the files before it in the handing
+                // order may not all have been taken.
+                for (position, outcome) in zip(handed.taken, handed.outcomes) {
+                    switch outcome {
+                    case .success(let result): waiting[readingOrder[position]] = result
+                    case .failure(let error): failure = failure ?? error
                     }
+                }
+                while failure == nil, nextToConsume < handingOrder.count,
+                    let result = waiting.removeValue(forKey: handingOrder[nextToConsume])
+                {
+                    nextToConsume += 1
+                    if let directory = result.directory { directories[result.file.relativePath] = directory }
+                    body(result)
                 }
                 // All results are in, or a file failed and every batch taken before has reported.
                 if accounted == files.count || (queue.hasFailed && accounted == queue.taken) { break }
@@ -107,8 +118,8 @@ struct DropPass: Sendable {
     /// Files one worker takes at once at most.
     static let maxBatch = 8
 
-    /// Consecutive files one worker took, and what became of them, in order: up to the first
-    /// failure, when one failed.
+    /// Consecutive files (positions in the reading order) one worker took, and what became of
+    /// them, in order: up to the first failure, when one failed.
     private struct Batch: Sendable {
         var taken: Range<Int>
         var outcomes: [Swift.Result<Result, IntakeError>]
@@ -157,12 +168,12 @@ struct DropPass: Sendable {
 private final class WorkQueue: Sendable {
     private let state = Mutex((next: 0, done: 0, failed: false))
 
-    /// The indexes of the next files, at most `batch` of them, or nil when all are taken or a file
-    /// failed.
-    func take(upTo batch: Int, below count: Int) -> Range<Int>? {
+    /// The positions of the next files, at most `batch` of them (one below `alone`), or nil when
+    /// all are taken or a file failed.
+    func take(upTo batch: Int, below count: Int, aloneBelow alone: Int) -> Range<Int>? {
         state.withLock { state in
             guard state.next < count, !state.failed else { return nil }
-            let taken = state.next..<min(count, state.next + batch)
+            let taken = state.next..<min(count, state.next < alone ? state.next + 1 : state.next + batch)
             state.next = taken.upperBound
             return taken
         }
