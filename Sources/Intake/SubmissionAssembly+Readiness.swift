@@ -41,23 +41,32 @@ extension SubmissionAssembly {
 
     /// T2 from the description (`T2`, `T2W`, not `T2*`), else from timing: TR ≥ 2000 ms and TE ≥ 60 ms.
     static func isT2Weighted(_ header: DICOMHeader) -> Bool {
-        let text = [header.series.seriesDescription, header.series.protocolName].compactMap { $0 }.joined(
-            separator: " "
-        )
-        .uppercased()
+        let text = [header.series.seriesDescription, header.series.protocolName].compactMap { $0 }
+        if let named = namesT2Weighting(text.joined(separator: " ")) { return named }
+        guard let tr = header.series.repetitionTime, let te = header.series.echoTime else { return false }
+        return tr >= 2000 && te >= 60
+    }
+
+    /// Whether a description names T2 weighting: true for `T2`, `T2W`; false for `T2*` or T1; nil
+    /// when it names neither.
+    static func namesT2Weighting(_ description: String) -> Bool? {
+        let text = description.uppercased()
         if text.contains("T2*") || text.contains("T2 *") { return false }
         if text.contains(#/(^|[^A-Z0-9])T2(W|[^A-Z0-9*]|$)/#) { return true }
         if text.contains(#/(^|[^A-Z0-9])T1(W|[^A-Z0-9]|$)/#) { return false }
-        guard let tr = header.series.repetitionTime, let te = header.series.echoTime else { return false }
-        return tr >= 2000 && te >= 60
+        return nil
     }
 
     /// A bone reconstruction kernel (BONE, BONEPLUS, Siemens B/Br 60 and sharper, Toshiba/Canon FC30
     /// and sharper), or BONE in the description.
     static func hasBoneKernel(_ header: DICOMHeader) -> Bool {
-        let kernel = (header.series.convolutionKernel ?? []).joined(separator: " ").uppercased()
-        let description = (header.series.seriesDescription ?? "").uppercased()
-        if kernel.contains("BONE") || description.contains("BONE") { return true }
-        return kernel.contains(#/(^|\s)(BR?[6-9][0-9]|FC[3-9][0-9])([SF]?)(\s|$)/#)
+        let kernel = (header.series.convolutionKernel ?? []).joined(separator: " ")
+        return (header.series.seriesDescription ?? "").uppercased().contains("BONE") || isBoneKernel(kernel)
+    }
+
+    /// BONE, BONEPLUS, Siemens B/Br 60 and sharper, Toshiba/Canon FC30 and sharper.
+    static func isBoneKernel(_ kernel: String) -> Bool {
+        let kernel = kernel.uppercased()
+        return kernel.contains("BONE") || kernel.contains(#/(^|\s)(BR?[6-9][0-9]|FC[3-9][0-9])([SF]?)(\s|$)/#)
     }
 }
