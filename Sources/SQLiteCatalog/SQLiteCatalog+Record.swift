@@ -11,6 +11,12 @@ extension SQLiteCatalog {
         }
     }
 
+    /// SOP Instance UIDs looked up in one statement (SQLite allows 32,766 parameters).
+    static let heldLookupBatch = 500
+    static let heldLookup =
+        SubmissionRows.heldInstanceColumns + " WHERE i.sopInstanceUID IN ("
+        + Array(repeating: "?", count: heldLookupBatch).joined(separator: ", ") + ")"
+
     /// One row at a time through cached statements: in-process, SQLite needs no batching.
     private static func insert(
         _ submission: SubmissionRecord, duplicates policy: any DuplicatePolicy, into db: Database
@@ -41,12 +47,14 @@ extension SQLiteCatalog {
             }
         }
         var held: [SubmissionWritePlan.HeldInstance] = []
-        for sopInstanceUID in Set(submission.instances.map(\.sopInstanceUID)) {
+        // The instances already held, a few hundred UIDs a statement (one statement per UID was a
+        // quarter of the transaction); a short last batch repeats its last UID, so that one cached
+        // statement serves every batch.
+        for uids in Array(Set(submission.instances.map(\.sopInstanceUID))).chunked(heldLookupBatch) {
+            let padded = uids + Array(repeating: uids.last!, count: heldLookupBatch - uids.count)
             held += try rows(
                 db,
-                SQLStatement(
-                    SubmissionRows.heldInstanceColumns + " WHERE i.sopInstanceUID = ?", [.text(sopInstanceUID)],
-                    returning: SubmissionRows.heldInstanceTypes)
+                SQLStatement(heldLookup, padded.map(CatalogValue.text), returning: SubmissionRows.heldInstanceTypes)
             ).map(SubmissionRows.heldInstance)
         }
         let plan = SubmissionWritePlan(submission, held: held, policy: policy)
