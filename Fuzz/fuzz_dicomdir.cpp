@@ -1,7 +1,9 @@
 // libFuzzer target: one DICOMDIR read whole through the CDCMTK shim, its directory records walked
 // as DICOMDirectory.swift walks them (record offsets, links to the next and lower records, the
-// record type, the referenced file's ID and UIDs).
+// record type, the referenced file's ID and UIDs), each the same item taken in one walk and by index.
 #include "fuzz_tags.h"
+
+#include <vector>
 
 namespace {
 
@@ -27,12 +29,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     cdcmtk_item *dataset = cdcmtk_file_dataset(file);
     size_t observed = 0;
     for (const cdcmtk_tag tag : kFileSetAttributes) observed += fuzz::touch(dataset, tag);
+    // The records in one walk, as the reader takes them, and each the same item as by index.
     const unsigned long count = cdcmtk_item_sequence_count(dataset, kDirectoryRecordSequence);
+    std::vector<cdcmtk_item *> records(count);
+    if (count > 0 && cdcmtk_item_sequence_items(dataset, kDirectoryRecordSequence, records.data(), count) != count)
+        __builtin_trap();
     for (unsigned long index = 0; index < count; ++index) {
-        cdcmtk_item *record = cdcmtk_item_sequence_item(dataset, kDirectoryRecordSequence, index);
-        if (record == nullptr) continue;
-        uint32_t offset = 0;
-        if (cdcmtk_item_get_record_offset(record, &offset)) observed += offset & 1;
+        cdcmtk_item *record = records[index];
+        cdcmtk_item *byIndex = cdcmtk_item_sequence_item(dataset, kDirectoryRecordSequence, index);
+        uint32_t offset = 0, offsetByIndex = 0;
+        const bool hasOffset = cdcmtk_item_get_record_offset(record, &offset);
+        if (byIndex == nullptr || hasOffset != cdcmtk_item_get_record_offset(byIndex, &offsetByIndex) ||
+            offset != offsetByIndex)
+            __builtin_trap();
+        if (hasOffset) observed += offset & 1;
         for (const cdcmtk_tag tag : kRecordAttributes) observed += fuzz::touch(record, tag);
     }
     volatile size_t sink = observed;
