@@ -408,14 +408,10 @@ public final class Ingester: Sendable {
         var now = time(nil)
         var utc = tm()
         gmtime_r(&now, &utc)
-        func digits(_ value: Int32, _ count: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, count - text.count)) + text
-        }
-        let stamp = digits(utc.tm_year + 1900, 4) + digits(utc.tm_mon + 1, 2) + digits(utc.tm_mday, 2) + "-"
-            + digits(utc.tm_hour, 2) + digits(utc.tm_min, 2) + digits(utc.tm_sec, 2)
+        var stamp = [CChar](repeating: 0, count: 16)
+        strftime(&stamp, stamp.count, "%Y%m%d-%H%M%S", &utc)
         let random = UUID().uuidString.filter { $0 != "-" }.prefix(6).lowercased()
-        return stamp + "-" + random
+        return String(cString: stamp) + "-" + random
     }
 
     /// Puts a quarantined submission, fixed by staff in `quarantine/<id>/`, through again as a new
