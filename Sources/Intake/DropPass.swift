@@ -42,8 +42,13 @@ struct DropPass: Sendable {
         // DICOMDIRs are read first, each alone, and handed over last: DCMTK holds a DICOMDIR's
         // whole record tree while it is read (about 2 KB per record), best while few other
         // results are held, and the other files' results need not wait for it.
-        let dicomdirs = files.indices.filter { DropListing.isNamedDICOMDIR(files[$0].relativePath) }
-        let others = files.indices.filter { !DropListing.isNamedDICOMDIR(files[$0].relativePath) }
+        let (dicomdirs, others) = files.indices.reduce(into: ([Int](), [Int]())) { split, index in
+            if DropListing.isNamedDICOMDIR(files[index].relativePath) {
+                split.0.append(index)
+            } else {
+                split.1.append(index)
+            }
+        }
         let readingOrder = dicomdirs + others
         let handingOrder = others + dicomdirs
         let queue = WorkQueue()
