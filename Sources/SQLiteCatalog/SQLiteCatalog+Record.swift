@@ -17,7 +17,8 @@ extension SQLiteCatalog {
         SubmissionRows.heldInstanceColumns + " WHERE i.sopInstanceUID IN ("
         + Array(repeating: "?", count: heldLookupBatch).joined(separator: ", ") + ")"
 
-    /// One row at a time through cached statements: in-process, SQLite needs no batching.
+    /// One row at a time through cached statements (in-process, SQLite needs no batched inserts);
+    /// the instances already held looked up a batch of UIDs at a time.
     private static func insert(
         _ submission: SubmissionRecord, duplicates policy: any DuplicatePolicy, into db: Database
     )
