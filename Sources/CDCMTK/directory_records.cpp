@@ -1,10 +1,13 @@
-// DICOMDIR directory records (directory_records.h, and cdcmtk_item_get_record_offset).
+// DICOMDIR directory records (directory_records.h, and cdcmtk_file_next_directory_record).
 
 #include "directory_records.h"
 #include "shim.h"
 
+#include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcdirrec.h>
+#include <dcmtk/dcmdata/dcsequen.h>
 
+#include <cstring>
 #include <string>
 
 namespace cdcmtk {
@@ -86,15 +89,134 @@ HeaderWalk screen_directory_records(FilePrefix &prefix, const DatasetLayout &lay
     return walk;
 }
 
-}  // namespace cdcmtk
+bool read_directory_records_from_bytes(cdcmtk_file &file, const TopLevelElement &sequence, Encoding encoding,
+                                       E_TransferSyntax xfer, unsigned max_sequence_depth) {
+    const ElementWalker walker(*file.prefix, encoding);
+    ElementHeader header;
+    if (!walker.header(sequence.from, header) || (encoding.explicitVR && !header.hasVR("SQ"))) return false;
+    DirectoryRecordCursor &cursor = file.records;
+    cursor.inBytes = true;
+    cursor.encoding = encoding;
+    cursor.xfer = xfer;
+    cursor.next = header.valueOffset();
+    cursor.end = sequence.to;
+    cursor.maxSequenceDepth = max_sequence_depth;
+    return true;
+}
 
-extern "C" bool cdcmtk_item_get_record_offset(cdcmtk_item *item, uint32_t *offset_out) {
-    try {
-        auto *record = dynamic_cast<DcmDirectoryRecord *>(item->item);
-        if (record == nullptr) return false;
-        *offset_out = record->getFileOffset();
-        return true;
-    } catch (...) {
-        return false;
+namespace {
+
+// Takes `item` and every item below it out of `file`'s handles by native object, before the record
+// they belong to is deleted (a later record may be allocated at the same address).
+void forget_handles(cdcmtk_file &file, DcmItem *item) {
+    for (DcmObject *object = item->nextInContainer(nullptr); object != nullptr; object = item->nextInContainer(object)) {
+        if (static_cast<DcmElement *>(object)->ident() != EVR_SQ) continue;
+        auto *sequence = static_cast<DcmSequenceOfItems *>(object);
+        for (DcmObject *entry = sequence->nextInContainer(nullptr); entry != nullptr;
+             entry = sequence->nextInContainer(entry)) {
+            file.itemByNative.erase(static_cast<DcmItem *>(entry));
+            forget_handles(file, static_cast<DcmItem *>(entry));
+        }
     }
 }
+
+// Item starts (FFFE,E000) among `length` bytes, in either byte order, stopping past `cap`: an upper
+// bound on how deep DCMTK's recursion can go parsing them.
+uint64_t item_starts(const unsigned char *bytes, uint64_t length, uint64_t cap) {
+    uint64_t count = 0;
+    for (uint64_t at = 0; at + 4 <= length && count <= cap; ++at) {
+        if ((bytes[at] == 0xFE && bytes[at + 1] == 0xFF && bytes[at + 2] == 0x00 && bytes[at + 3] == 0xE0) ||
+            (bytes[at] == 0xFF && bytes[at + 1] == 0xFE && bytes[at + 2] == 0xE0 && bytes[at + 3] == 0x00)) {
+            ++count;
+        }
+    }
+    return count;
+}
+
+// The next record from the bytes: its item's header read by the walk, its elements by DCMTK.
+cdcmtk_item *next_record_in_bytes(cdcmtk_file &file, uint32_t &offset, cdcmtk_error **error_out) {
+    DirectoryRecordCursor &cursor = file.records;
+    if (cursor.record != nullptr) {
+        forget_handles(file, cursor.record.get());
+        cursor.handedOut.reset();
+        cursor.record.reset();
+    }
+    // Until a record is read: the end, or an error that ends the records.
+    cursor.finished = true;
+    FilePrefix &prefix = *file.prefix;
+    const ElementWalker walker(prefix, cursor.encoding);
+    ElementHeader item;
+    if (cursor.next >= cursor.end || !walker.header(cursor.next, item) || item.key() == 0xFFFEE0DD) return nullptr;
+    uint64_t itemEnd = 0;
+    const std::string where = " at byte " + std::to_string(item.offset);
+    if (!item.isItem() || !walker.end(item, itemEnd) || itemEnd > cursor.end || !prefix.has(item.offset, itemEnd - item.offset)) {
+        set_error(error_out, CDCMTK_ERROR_MALFORMED, "holds a directory record that cannot be followed" + where);
+        return nullptr;
+    }
+    if (item_starts(prefix.data() + item.valueOffset(), itemEnd - item.valueOffset(), kInlineItemStarts) >
+        kInlineItemStarts) {
+        set_error(error_out, CDCMTK_ERROR_LIMIT_EXCEEDED,
+                  "holds a directory record with more than " + std::to_string(kInlineItemStarts) +
+                      " sequence items" + where);
+        return nullptr;
+    }
+    auto record = std::make_unique<DcmItem>(DcmTag(DCM_Item), item.valueLength);
+    PrefixInputStream stream(file.prefix, item.valueOffset());
+    record->transferInit();
+    const OFCondition condition = record->read(stream, cursor.xfer, EGL_noChange, kMaxLoadedValueLength);
+    record->transferEnd();
+    if (condition.bad()) {
+        set_error(error_out, CDCMTK_ERROR_MALFORMED,
+                  std::string("holds a directory record DCMTK cannot read") + where + " (" + condition.text() + ")");
+        return nullptr;
+    }
+    if (cursor.maxSequenceDepth == 0 || sequence_depth(record.get(), cursor.maxSequenceDepth) >= cursor.maxSequenceDepth) {
+        set_error(error_out, CDCMTK_ERROR_LIMIT_EXCEEDED,
+                  "has sequences nested more than " + std::to_string(cursor.maxSequenceDepth) + " deep");
+        return nullptr;
+    }
+    cursor.finished = false;
+    cursor.next = itemEnd;
+    cursor.record = std::move(record);
+    cursor.handedOut = std::make_unique<cdcmtk_item>(cdcmtk_item{cursor.record.get(), &file, {}, false});
+    offset = static_cast<uint32_t>(item.offset);
+    return cursor.handedOut.get();
+}
+
+// The next record of the sequence the parse built.
+cdcmtk_item *next_record_in_dataset(cdcmtk_file &file, uint32_t &offset) {
+    DirectoryRecordCursor &cursor = file.records;
+    DcmElement *element = file.dataset == nullptr ? nullptr : file.dataset->find(cdcmtk_tag{0x0004, 0x1220});
+    if (element == nullptr || element->ident() != EVR_SQ) {
+        cursor.finished = true;
+        return nullptr;
+    }
+    auto *sequence = static_cast<DcmSequenceOfItems *>(element);
+    DcmObject *object = sequence->nextInContainer(cursor.previous);
+    if (object == nullptr) {
+        cursor.finished = true;
+        return nullptr;
+    }
+    cursor.previous = object;
+    auto *record = dynamic_cast<DcmDirectoryRecord *>(object);
+    offset = record == nullptr ? 0 : record->getFileOffset();
+    return file.wrap(static_cast<DcmItem *>(object));
+}
+
+}  // namespace
+
+}  // namespace cdcmtk
+
+extern "C" cdcmtk_item *cdcmtk_file_next_directory_record(cdcmtk_file *file, uint32_t *offset_out,
+                                                           cdcmtk_error **error_out) {
+    try {
+        *offset_out = 0;
+        if (file->records.finished) return nullptr;
+        return file->records.inBytes ? cdcmtk::next_record_in_bytes(*file, *offset_out, error_out)
+                                     : cdcmtk::next_record_in_dataset(*file, *offset_out);
+    } catch (...) {
+        cdcmtk::set_error_from_exception(error_out, "reading a directory record");
+    }
+    return nullptr;
+}
+

@@ -19,13 +19,8 @@ namespace cdcmtk {
 
 namespace {
 
-// Values longer than this are not copied out of the prefix while parsing; they are loaded from it
-// only if asked for (DCMTK's maxReadLength).
-constexpr Uint32 kMaxLoadedValueLength = 64 * 1024;
-
-// Item starts a parse may see on the caller's own thread (at most ~1.5 MB of parser stack), and on a
-// parser thread of its own with a kParserStack stack; beyond that, a file is refused.
-constexpr uint64_t kInlineItemStarts = 1000;
+// Item starts a parse may see on a parser thread of its own with a kParserStack stack (on the
+// caller's own thread, kInlineItemStarts); beyond that, a file is refused.
 constexpr uint64_t kMaxItemStarts = 100000;
 constexpr size_t kParserStack = size_t(256) << 20;
 
@@ -33,25 +28,6 @@ constexpr size_t kParserStack = size_t(256) << 20;
 constexpr int kMaxStrayItems = 16;
 
 const char *const kDeflatedTransferSyntax = "1.2.840.10008.1.2.1.99";
-
-// How deep sequences nest below `item` (0: none), counting no further than `cap`.
-unsigned sequence_depth(DcmItem *item, unsigned cap) {
-    unsigned deepest = 0;
-    for (DcmObject *object = item->nextInContainer(nullptr); object != nullptr && deepest < cap;
-         object = item->nextInContainer(object)) {
-        auto *element = static_cast<DcmElement *>(object);
-        if (element->ident() != EVR_SQ) continue;
-        auto *sequence = static_cast<DcmSequenceOfItems *>(element);
-        // Item after item, not by index: an index walks from the first item every time.
-        for (DcmObject *entry = sequence->nextInContainer(nullptr); entry != nullptr && deepest < cap;
-             entry = sequence->nextInContainer(entry)) {
-            auto *child = static_cast<DcmItem *>(entry);
-            const unsigned depth = 1 + (cap > 1 ? sequence_depth(child, cap - 1) : 0);
-            if (depth > deepest) deepest = depth;
-        }
-    }
-    return deepest;
-}
 
 // Removes the elements of `item` (the dataset, or the meta group a broken file ends in) that DCMTK
 // had not finished reading when the bytes ended or the parse broke off: their values are partial
@@ -176,8 +152,9 @@ bool is_selected(const cdcmtk_read_limits &limits, uint32_t key) {
 }
 
 // Parses only the meta group and the selected elements the walk found before the stop, copied
-// into a buffer of their own, and makes that the file's parse. False when the selection cannot
-// stand for the file (a directory record, group 0004, whose offsets are positions in the file),
+// into a buffer of their own, and makes that the file's parse. A DICOMDIR's (0004,1220) Directory
+// Record Sequence is never among them (its records' offsets are positions in the file): its
+// records are parsed from the file's bytes one at a time when asked for. False when the selection
 // leaves nothing out or holds nothing, or DCMTK does not read it cleanly: the caller then parses
 // the whole file, which reports what is wrong.
 bool parse_selected_elements(cdcmtk_file &file, const DatasetLayout &layout, const HeaderWalk &walk,
@@ -185,8 +162,13 @@ bool parse_selected_elements(cdcmtk_file &file, const DatasetLayout &layout, con
     FilePrefix &prefix = *file.prefix;
     std::vector<unsigned char> bytes(prefix.data(), prefix.data() + layout.start);
     bool leftOut = false;
+    const TopLevelElement *recordSequence = nullptr;
     for (const TopLevelElement &element : walk.elements) {
-        if ((element.key >> 16) == 0x0004) return false;
+        if (element.key == kDirectoryRecordSequence) {
+            recordSequence = &element;
+            leftOut = true;
+            continue;
+        }
         if (!is_selected(limits, element.key)) {
             leftOut = true;
             continue;
@@ -204,6 +186,12 @@ bool parse_selected_elements(cdcmtk_file &file, const DatasetLayout &layout, con
     const OFCondition condition = format->readUntilTag(stream, EXS_Unknown, EGL_noChange, kMaxLoadedValueLength, stop);
     format->transferEnd();
     if ((condition.bad() && condition != EC_EndOfStream) || format->getDataset()->card() == 0) return false;
+    file.records = DirectoryRecordCursor();
+    if (recordSequence != nullptr &&
+        !read_directory_records_from_bytes(file, *recordSequence, layout.encoding,
+                                           format->getDataset()->getOriginalXfer(), limits.max_sequence_depth)) {
+        return false;
+    }
     file.itemByNative.clear();
     file.items.clear();
     file.format = std::move(format);
@@ -314,6 +302,7 @@ ParseOutcome parse_within_budget(cdcmtk_file &file, cdcmtk_tag stop_before, cdcm
                   "has sequences nested more than " + std::to_string(limits.max_sequence_depth) + " deep");
         return ParseOutcome::failed;
     }
+    file.records = DirectoryRecordCursor();
     file.itemByNative.clear();
     file.items.clear();
     file.format = std::move(parsed.format);
@@ -329,6 +318,24 @@ ParseOutcome parse_within_budget(cdcmtk_file &file, cdcmtk_tag stop_before, cdcm
 }
 
 }  // namespace
+
+unsigned sequence_depth(DcmItem *item, unsigned cap) {
+    unsigned deepest = 0;
+    for (DcmObject *object = item->nextInContainer(nullptr); object != nullptr && deepest < cap;
+         object = item->nextInContainer(object)) {
+        auto *element = static_cast<DcmElement *>(object);
+        if (element->ident() != EVR_SQ) continue;
+        auto *sequence = static_cast<DcmSequenceOfItems *>(element);
+        // Item after item, not by index: an index walks from the first item every time.
+        for (DcmObject *entry = sequence->nextInContainer(nullptr); entry != nullptr && deepest < cap;
+             entry = sequence->nextInContainer(entry)) {
+            auto *child = static_cast<DcmItem *>(entry);
+            const unsigned depth = 1 + (cap > 1 ? sequence_depth(child, cap - 1) : 0);
+            if (depth > deepest) deepest = depth;
+        }
+    }
+    return deepest;
+}
 
 // Parses on the caller's thread while the item starts seen allow it; a file with more (an
 // enhanced multi-frame object, or a nesting bomb) is parsed again from the bytes in memory on a

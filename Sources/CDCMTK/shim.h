@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "element_walk.h"
 #include "file_prefix.h"
 
 struct cdcmtk_error {
@@ -53,6 +54,31 @@ struct cdcmtk_item {
     DcmElement *find(cdcmtk_tag tag);
 };
 
+namespace cdcmtk {
+
+// Where a DICOMDIR's next directory record comes from (cdcmtk_file_next_directory_record): the
+// items of a (0004,1220) element the parse left out, each parsed from the file's bytes when its
+// turn comes and released at the next (a 10,000-record DICOMDIR never stands in memory as one
+// tree), or the sequence a parse of every element built.
+struct DirectoryRecordCursor {
+    // Records from bytes: how they are encoded, where the next item's header stands, and where the
+    // sequence's value ends (past its delimiter for an undefined length).
+    bool inBytes = false;
+    Encoding encoding;
+    E_TransferSyntax xfer = EXS_Unknown;
+    uint64_t next = 0;
+    uint64_t end = 0;
+    unsigned maxSequenceDepth = 0;
+    // The record last parsed from bytes, and the handle it was handed out as.
+    std::unique_ptr<DcmItem> record;
+    std::unique_ptr<cdcmtk_item> handedOut;
+    // Records from the parsed dataset: the last one handed out.
+    DcmObject *previous = nullptr;
+    bool finished = false;
+};
+
+}  // namespace cdcmtk
+
 struct cdcmtk_file {
     std::unique_ptr<DcmFileFormat> format;
     std::shared_ptr<cdcmtk::FilePrefix> prefix;
@@ -67,11 +93,23 @@ struct cdcmtk_file {
     // allocates nothing and cannot throw).
     cdcmtk_item *meta = nullptr;
     cdcmtk_item *dataset = nullptr;
+    cdcmtk::DirectoryRecordCursor records;
 
     cdcmtk_item *wrap(DcmItem *native);
 };
 
 namespace cdcmtk {
+
+/// Values longer than this are not copied out of the prefix while parsing; they are loaded from it
+/// only if asked for (DCMTK's maxReadLength).
+constexpr Uint32 kMaxLoadedValueLength = 64 * 1024;
+
+/// Item starts a parse may see on the caller's own thread (at most ~1.5 MB of parser stack): DCMTK
+/// parses nested sequences by recursion.
+constexpr uint64_t kInlineItemStarts = 1000;
+
+/// How deep sequences nest below `item` (0: none), counting no further than `cap`.
+unsigned sequence_depth(DcmItem *item, unsigned cap);
 
 /// Parses `file`'s dataset from the start of its prefix up to the first top-level element at or
 /// after `stop_before`, replacing an earlier parse. False with `*error_out` set when nothing usable

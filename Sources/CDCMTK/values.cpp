@@ -147,21 +147,4 @@ cdcmtk_item *cdcmtk_item_sequence_item(cdcmtk_item *item, cdcmtk_tag tag, unsign
     }
 }
 
-unsigned long cdcmtk_item_sequence_items(cdcmtk_item *item, cdcmtk_tag tag, cdcmtk_item **items_out,
-                                         unsigned long capacity) {
-    try {
-        DcmElement *element = item->find(tag);
-        if (element == nullptr || element->ident() != EVR_SQ) return 0;
-        auto *sequence = static_cast<DcmSequenceOfItems *>(element);
-        unsigned long written = 0;
-        for (DcmObject *object = sequence->nextInContainer(nullptr); object != nullptr && written < capacity;
-             object = sequence->nextInContainer(object)) {
-            items_out[written++] = item->file->wrap(static_cast<DcmItem *>(object));
-        }
-        return written;
-    } catch (...) {
-        return 0;
-    }
-}
-
 }  // extern "C"

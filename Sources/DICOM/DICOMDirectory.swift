@@ -12,21 +12,57 @@ public struct DICOMDirectory: Sendable, Hashable {
     public var structuralProblems: [String]
 
     /// Every active record, depth first.
-    public var allRecords: [DirectoryRecord] { records.flatMap(\.flattened) }
+    public var allRecords: [DirectoryRecord] {
+        var all: [DirectoryRecord] = []
+        forEachRecord { all.append($0) }
+        return all
+    }
+
+    /// Calls `body` with every active record, depth first, without gathering them.
+    public func forEachRecord(_ body: (DirectoryRecord) -> Void) {
+        func visit(_ records: [DirectoryRecord]) {
+            for record in records {
+                body(record)
+                visit(record.children)
+            }
+        }
+        visit(records)
+    }
 }
 
 extension DICOMDirectory {
+    /// What the tree is built from: one record with its links, in file order.
+    private struct Entry {
+        var record: DirectoryRecord
+        var next: UInt32
+        var lower: UInt32
+        var inUse: Bool
+    }
+
     /// Builds the tree by following the offsets (PS3.10 8.2): (0004,1200) to the first root record,
-    /// (0004,1400) to the next sibling, (0004,1420) to the first child.
-    init(file: DICOMFile) {
+    /// (0004,1400) to the next sibling, (0004,1420) to the first child. The records are taken one at
+    /// a time, keeping only what the tree needs of each; more than `maximumRecords` is an error.
+    init(file: DICOMFile, maximumRecords: Int) throws(DICOMReadError) {
         let dataset = file.dataset
-        let items = dataset.sequenceItems(.directoryRecordSequence)
         fileSetID = dataset.stringBytes(.fileSetID).map { String(decoding: $0, as: UTF8.self).trimmingSpaces() }
-        var problems: [String] = []
+        let first = UInt32(dataset.number(.offsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity) ?? 0)
+        var entries: [Entry] = []
         var indexByOffset: [UInt32: Int] = [:]
-        for (index, item) in items.enumerated() {
-            if let offset = item.recordOffset { indexByOffset[offset] = index }
+        try file.forEachDirectoryRecord { (item, offset) throws(DICOMReadError) in
+            guard entries.count < maximumRecords else {
+                throw DICOMReadError(
+                    code: .limitExceeded, path: file.path,
+                    detail: "more than \(maximumRecords) directory records, the limit")
+            }
+            if let offset { indexByOffset[offset] = entries.count }
+            entries.append(
+                Entry(
+                    record: DirectoryRecord(item: item),
+                    next: UInt32(item.number(.offsetOfTheNextDirectoryRecord) ?? 0),
+                    lower: UInt32(item.number(.offsetOfReferencedLowerLevelDirectoryEntity) ?? 0),
+                    inUse: item.number(.recordInUseFlag) != 0))
         }
+        var problems: [String] = []
         var visited = Set<Int>()
         var inactive = 0
 
@@ -42,20 +78,19 @@ extension DICOMDirectory {
                     problems.append("the record offsets loop back to record \(index + 1)")
                     break
                 }
-                let item = items[index]
-                let lower = UInt32(item.number(.offsetOfReferencedLowerLevelDirectoryEntity) ?? 0)
-                if item.number(.recordInUseFlag) == 0 {
-                    inactive += 1 + countBelow(lower)
+                let entry = entries[index]
+                if !entry.inUse {
+                    inactive += 1 + countBelow(entry.lower)
                 } else {
-                    var record = DirectoryRecord(item: item)
+                    var record = entry.record
                     if depth < 16 {
-                        record.children = siblings(startingAt: lower, depth: depth + 1)
-                    } else if lower != 0 {
+                        record.children = siblings(startingAt: entry.lower, depth: depth + 1)
+                    } else if entry.lower != 0 {
                         problems.append("records nest deeper than 16 levels")
                     }
                     records.append(record)
                 }
-                offset = UInt32(item.number(.offsetOfTheNextDirectoryRecord) ?? 0)
+                offset = entry.next
             }
             return records
         }
@@ -64,19 +99,17 @@ extension DICOMDirectory {
             var count = 0
             var offset = firstOffset
             while offset != 0, let index = indexByOffset[offset], visited.insert(index).inserted {
-                let item = items[index]
-                count += 1 + countBelow(UInt32(item.number(.offsetOfReferencedLowerLevelDirectoryEntity) ?? 0))
-                offset = UInt32(item.number(.offsetOfTheNextDirectoryRecord) ?? 0)
+                count += 1 + countBelow(entries[index].lower)
+                offset = entries[index].next
             }
             return count
         }
 
-        let first = UInt32(dataset.number(.offsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity) ?? 0)
         var records = siblings(startingAt: first, depth: 0)
-        if records.isEmpty && !items.isEmpty && inactive < items.count {
+        if records.isEmpty && !entries.isEmpty && inactive < entries.count {
             problems.append("the root record offset does not lead to the records; listed in file order")
-            records = items.filter { $0.number(.recordInUseFlag) != 0 }.map(DirectoryRecord.init(item:))
-            inactive = items.count - records.count
+            records = entries.filter(\.inUse).map(\.record)
+            inactive = entries.count - records.count
         }
         self.records = records
         self.inactiveRecordCount = inactive

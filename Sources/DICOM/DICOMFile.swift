@@ -90,6 +90,21 @@ final class DICOMFile {
         }
     }
 
+    /// Calls `body` with each directory record of a DICOMDIR, in file order, and its byte offset in
+    /// the file (nil when unknown). A record is parsed when its turn comes and lives only during its
+    /// call; a record that cannot be read ends the walk with an error.
+    func forEachDirectoryRecord(_ body: (DatasetItem, UInt32?) throws(DICOMReadError) -> Void) throws(DICOMReadError) {
+        while true {
+            var offset: UInt32 = 0
+            var error: OpaquePointer?
+            guard let record = cdcmtk_file_next_directory_record(handle, &offset, &error) else {
+                if error != nil { throw DICOMReadError(consuming: error, path: path) }
+                return
+            }
+            try body(DatasetItem(native: record, owner: self), offset == 0 ? nil : offset)
+        }
+    }
+
     var hasPreamble: Bool { cdcmtk_file_has_preamble(handle) }
     var hasMetaGroup: Bool { cdcmtk_file_has_meta_group(handle) }
     var transferSyntaxUID: String? { cdcmtk_file_transfer_syntax_uid(handle).map { String(cString: $0) } }

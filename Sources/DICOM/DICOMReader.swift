@@ -111,17 +111,11 @@ public struct DICOMReader: Sendable {
 
     /// Reads the DICOMDIR at `path` as a record tree.
     public func readDirectory(at path: String, in folder: Folder? = nil) throws(DICOMReadError) -> DICOMDirectory {
-        try directory(of: DICOMFile(path: path, in: folder, stopBefore: .endOfDataset, limits: limits))
+        try directory(of: DICOMFile(path: path, in: folder, stopBefore: .afterDirectoryRecords, limits: limits))
     }
 
     private func directory(of file: DICOMFile) throws(DICOMReadError) -> DICOMDirectory {
-        let records = file.dataset.sequenceCount(.directoryRecordSequence)
-        guard records <= limits.maxDirectoryRecords else {
-            throw DICOMReadError(
-                code: .limitExceeded, path: file.path,
-                detail: "\(records) directory records, more than the limit of \(limits.maxDirectoryRecords)")
-        }
-        return DICOMDirectory(file: file)
+        try DICOMDirectory(file: file, maximumRecords: limits.maxDirectoryRecords)
     }
 
     /// Media Storage Directory Storage: a DICOMDIR.
@@ -146,6 +140,8 @@ extension DICOMTag {
     /// The first tag after every attribute a single-frame header needs: the one after Columns.
     static let afterSingleFrameAttributes = DICOMTag(0x0028, 0x0012)
     static let pixelData = DICOMTag(0x7FE0, 0x0010)
+    /// The first tag after group 0004, which holds a DICOMDIR's file-set attributes and records.
+    static let afterDirectoryRecords = DICOMTag(0x0005, 0x0000)
     /// No element is at or after it: the whole dataset is parsed.
     static let endOfDataset = DICOMTag(0xFFFF, 0xFFFF)
 }

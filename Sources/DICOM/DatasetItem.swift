@@ -57,19 +57,4 @@ struct DatasetItem {
     func sequenceItem(_ tag: DICOMTag, at index: Int) -> DatasetItem? {
         cdcmtk_item_sequence_item(native, tag.native, UInt(index)).map { DatasetItem(native: $0, owner: owner) }
     }
-
-    func sequenceItems(_ tag: DICOMTag) -> [DatasetItem] {
-        let count = sequenceCount(tag)
-        guard count > 0 else { return [] }
-        let natives = [OpaquePointer](unsafeUninitializedCapacity: count) { buffer, initialized in
-            initialized = Int(cdcmtk_item_sequence_items(native, tag.native, buffer.baseAddress!, UInt(count)))
-        }
-        return natives.map { DatasetItem(native: $0, owner: owner) }
-    }
-
-    /// The file offset of a DICOMDIR directory record; nil for other items.
-    var recordOffset: UInt32? {
-        var offset: UInt32 = 0
-        return cdcmtk_item_get_record_offset(native, &offset) ? offset : nil
-    }
 }

@@ -13,9 +13,4 @@ public struct DirectoryRecord: Sendable, Hashable {
     public var seriesInstanceUID: String?
     public var modality: String?
     public var children: [DirectoryRecord]
-
-    /// This record and all below it, depth first.
-    public var flattened: [DirectoryRecord] {
-        [self] + children.flatMap(\.flattened)
-    }
 }

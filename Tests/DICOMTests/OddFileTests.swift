@@ -92,34 +92,52 @@ struct ElementSelectionTests {
         }.sorted()
     }
 
-    /// Reads each file with the elements selected and with every element decoded: equal headers
-    /// (header digests and read issues included), or equal error codes. Returns how many were read.
-    static func compareReadings(_ paths: [String]) -> Int {
+    /// Reads each file with the elements selected (a DICOMDIR's records parsed one at a time from
+    /// its bytes) and with every element decoded: equal headers (header digests and read issues
+    /// included) and directory record trees, or equal error codes. Returns how many headers and
+    /// directories were read.
+    static func compareReadings(_ paths: [String]) -> (headers: Int, directories: Int) {
         var everything = DICOMReader.Limits()
         everything.decodesEveryElement = true
-        var compared = 0
+        var compared = (headers: 0, directories: 0)
         for path in paths {
-            let selected = Result { () throws(DICOMReadError) in try DICOMReader().readHeader(at: path) }
-            let decoded = Result { () throws(DICOMReadError) in try DICOMReader(limits: everything).readHeader(at: path) }
+            let selected = Result { () throws(DICOMReadError) in try DICOMReader().readFile(at: path) }
+            let decoded = Result { () throws(DICOMReadError) in try DICOMReader(limits: everything).readFile(at: path) }
             switch (selected, decoded) {
             case (.success(let one), .success(let other)):
-                #expect(one == other, "\(path)")
-                compared += 1
+                #expect(one.header == other.header, "\(path)")
+                #expect(one.directory == other.directory, "\(path)")
+                compared.headers += 1
             case (.failure(let one), .failure(let other)):
                 #expect(one.code == other.code, "\(path)")
             default:
                 Issue.record("one read succeeded and the other did not: \(path)")
             }
+            let selectedTree = Result { () throws(DICOMReadError) in try DICOMReader().readDirectory(at: path) }
+            let decodedTree = Result { () throws(DICOMReadError) in
+                try DICOMReader(limits: everything).readDirectory(at: path)
+            }
+            switch (selectedTree, decodedTree) {
+            case (.success(let one), .success(let other)):
+                #expect(one == other, "\(path)")
+                if !one.records.isEmpty { compared.directories += 1 }
+            case (.failure(let one), .failure(let other)):
+                #expect(one.code == other.code, "\(path)")
+            default:
+                Issue.record("one directory read succeeded and the other did not: \(path)")
+            }
         }
         return compared
     }
 
-    @Test("Every sample and odd file: equal headers, equal header digests, equal errors")
+    @Test("Every sample and odd file: equal headers, equal header digests, equal directory trees, equal errors")
     func sameHeaders() {
-        #expect(Self.compareReadings(Self.files) > 140)
+        let compared = Self.compareReadings(Self.files)
+        #expect(compared.headers > 140)
+        #expect(compared.directories >= 5)
     }
 
-    @Test("The mutation tests' 2,200 damaged samples: equal headers or equal errors")
+    @Test("The mutation tests' 2,200 damaged samples: equal headers and directory trees, or equal errors")
     func sameHeadersOfMutants() throws {
         let folder = NSTemporaryDirectory() + "studyintake-selection-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -130,6 +148,8 @@ struct ElementSelectionTests {
             try Data(bytes).write(to: URL(fileURLWithPath: path))
             return path
         }
-        #expect(Self.compareReadings(paths) > 1_000)
+        let compared = Self.compareReadings(paths)
+        #expect(compared.headers > 1_000)
+        #expect(compared.directories > 5)
     }
 }

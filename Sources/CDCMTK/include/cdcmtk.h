@@ -203,15 +203,16 @@ unsigned long cdcmtk_item_sequence_count(cdcmtk_item *_Nonnull item, cdcmtk_tag 
 /// Item `index` of a sequence element; borrowed, NULL when out of range.
 cdcmtk_item *_Nullable cdcmtk_item_sequence_item(cdcmtk_item *_Nonnull item, cdcmtk_tag tag,
                                                  unsigned long index);
-/// The first `capacity` items of a sequence element, borrowed, into `items_out`, in one walk (item
-/// by index costs a walk from the first item each); returns how many were written.
-unsigned long cdcmtk_item_sequence_items(cdcmtk_item *_Nonnull item, cdcmtk_tag tag,
-                                         cdcmtk_item *_Nonnull *_Nonnull items_out, unsigned long capacity);
-
-/// The byte offset of `item` from the start of its file, for a DICOMDIR directory record (an item
-/// of (0004,1220) Directory Record Sequence): the value that (0004,1400), (0004,1420) and
-/// (0004,1200) refer to. Mirrors DcmDirectoryRecord::getFileOffset. Returns false for other items.
-bool cdcmtk_item_get_record_offset(cdcmtk_item *_Nonnull item, uint32_t *_Nonnull offset_out);
+/// The next directory record of a DICOMDIR (an item of (0004,1220) Directory Record Sequence), in
+/// file order, from the first after each parse, with its byte offset from the start of the file in
+/// `*offset_out` (the value (0004,1400), (0004,1420) and (0004,1200) refer to; 0 when unknown).
+/// Where the parse left the sequence out, each record is parsed from the file's bytes when asked
+/// for and is borrowed until the next call (items taken from it likewise); otherwise it is the
+/// parsed sequence's item. NULL after the last record, or with `*error_out` set when a record cannot
+/// be read (CDCMTK_ERROR_MALFORMED) or nests deeper than the limits allow
+/// (CDCMTK_ERROR_LIMIT_EXCEEDED); no record follows either.
+cdcmtk_item *_Nullable cdcmtk_file_next_directory_record(cdcmtk_file *_Nonnull file, uint32_t *_Nonnull offset_out,
+                                                         cdcmtk_error *_Nullable *_Nullable error_out);
 
 #ifdef __cplusplus
 }
