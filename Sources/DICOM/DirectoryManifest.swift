@@ -4,7 +4,8 @@
 public struct DirectoryManifest: Sendable {
     /// A record's file reference and where it leads.
     public struct Reference: Sendable {
-        public var record: DirectoryRecord
+        /// The record's (0004,1511) Referenced SOP Instance UID in File.
+        public var referencedSOPInstanceUID: String?
         /// As written, components joined by backslashes.
         public var written: String
         public var resolution: DropListing.Resolution
@@ -57,31 +58,29 @@ extension DropListing {
         directory: (String) -> DICOMDirectory?, followed: inout Set<String>, into manifest: inout DirectoryManifest
     ) {
         manifest.structuralProblems += tree.structuralProblems.map { (directoryFile, $0) }
-        for series in tree.allRecords where series.recordType == "SERIES" {
-            if let uid = series.seriesInstanceUID {
-                manifest.listedPerSeries[uid, default: 0] += series.children.filter { $0.referencedFileID != nil }.count
+        tree.forEachRecord { record in
+            if record.recordType == "SERIES", let uid = record.seriesInstanceUID {
+                manifest.listedPerSeries[uid, default: 0] += record.children.filter { $0.referencedFileID != nil }.count
             }
-        }
-        for record in tree.allRecords {
-            guard let fileID = record.referencedFileID else { continue }
+            guard let fileID = record.referencedFileID else { return }
             var resolution = resolve(referencedFileID: fileID, fromDICOMDIRAt: root)
             if case .missing = resolution, directoryFile != root {
                 resolution = resolve(referencedFileID: fileID, fromDICOMDIRAt: directoryFile)
             }
             manifest.references.append(
                 DirectoryManifest.Reference(
-                    record: record, written: fileID.joined(separator: "\\"), resolution: resolution,
-                    directoryFile: directoryFile))
-            guard case .file(let path) = resolution, let lower = directory(path) else { continue }
+                    referencedSOPInstanceUID: record.referencedSOPInstanceUIDInFile,
+                    written: fileID.joined(separator: "\\"), resolution: resolution, directoryFile: directoryFile))
+            guard case .file(let path) = resolution, let lower = directory(path) else { return }
             guard followed.insert(path).inserted else {
                 manifest.structuralProblems.append(
                     (directoryFile, "the directory file \(path) is referenced again (a loop); not followed twice"))
-                continue
+                return
             }
             guard depth < Self.maximumDirectoryFileDepth else {
                 manifest.structuralProblems.append(
                     (directoryFile, "lower-level directory files nest deeper than \(Self.maximumDirectoryFileDepth)"))
-                continue
+                return
             }
             manifest.lowerLevelFiles.append(path)
             collect(lower, in: path, root: root, depth: depth + 1, directory: directory, followed: &followed,

@@ -182,10 +182,10 @@ public final class Inbox: Sendable {
         var missing: [String] = []
         for dicomdir in scan.dicomdirPaths {
             guard let directory = try? ingester.reader.readDirectory(at: dicomdir, in: scan.folder) else { continue }
-            for record in directory.allRecords {
+            directory.forEachRecord { record in
                 guard let fileID = record.referencedFileID,
                     scan.resolve(referencedFileID: fileID, fromDICOMDIRAt: dicomdir) == .missing
-                else { continue }
+                else { return }
                 missing.append(fileID.joined(separator: "\\"))
             }
         }

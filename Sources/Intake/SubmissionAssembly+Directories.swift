@@ -54,7 +54,7 @@ extension SubmissionAssembly {
                         Finding(
                             severity: .error, code: "dicomdir-missing-file",
                             message: "the DICOMDIR lists \(reference.written), which is not on the disc",
-                            path: reference.directoryFile, uid: reference.record.referencedSOPInstanceUIDInFile))
+                            path: reference.directoryFile, uid: reference.referencedSOPInstanceUID))
                 case .escapesMedia(let reason):
                     findings.append(
                         Finding(
