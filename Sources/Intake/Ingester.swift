@@ -403,15 +403,8 @@ public final class Ingester: Sendable {
 
     /// `YYYYMMDD-HHMMSS-` and six random hex digits: sortable by time, unique across hosts.
     public static func makeSubmissionID() -> String {
-        // By the C library, not a DateFormatter: a formatter loads ICU's locale and time zone data,
-        // megabytes of memory an ingest has no other use for.
-        var now = time(nil)
-        var utc = tm()
-        gmtime_r(&now, &utc)
-        var stamp = [CChar](repeating: 0, count: 16)
-        strftime(&stamp, stamp.count, "%Y%m%d-%H%M%S", &utc)
         let random = UUID().uuidString.filter { $0 != "-" }.prefix(6).lowercased()
-        return String(cString: stamp) + "-" + random
+        return UTCTime.format(Date(), "%Y%m%d-%H%M%S") + "-" + random
     }
 
     /// Puts a quarantined submission, fixed by staff in `quarantine/<id>/`, through again as a new

@@ -1,4 +1,5 @@
 import Foundation
+import StudyCatalog
 
 /// One row of command output: named fields in a fixed order, printed as JSON, CSV or a table.
 struct OutputRecord: Encodable {
@@ -9,7 +10,7 @@ struct OutputRecord: Encodable {
         case records([OutputRecord])
 
         /// A time as ISO 8601 in UTC, to the second.
-        static func time(_ date: Date) -> Value { .text(date.formatted(.iso8601)) }
+        static func time(_ date: Date) -> Value { .text(UTCTime.iso8601(date)) }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.singleValueContainer()

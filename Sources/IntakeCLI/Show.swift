@@ -41,7 +41,7 @@ extension IntakeCommand {
                 ])
                 var lines = [
                     "Submission \(submission.id): \(submission.status.rawValue), \(submission.priority.rawValue), review \(submission.reviewStatus?.rawValue ?? "none")",
-                    "  received \(submission.receivedAt.formatted(.iso8601)) from \(submission.source)",
+                    "  received \(UTCTime.iso8601(submission.receivedAt)) from \(submission.source)",
                 ]
                 if let note = submission.note { lines.append("  note     \(note)") }
                 if let requester = submission.requester { lines.append("  from     \(requester)") }

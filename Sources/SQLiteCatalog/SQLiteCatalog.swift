@@ -92,7 +92,7 @@ public final class SQLiteCatalog: SQLCatalog {
     }
 
     /// Timestamps are ISO 8601 text in UTC, to the second.
-    static func timestamp(_ date: Date) -> String { date.formatted(.iso8601) }
+    static func timestamp(_ date: Date) -> String { UTCTime.iso8601(date) }
 
     static func databaseValue(_ value: CatalogValue) -> DatabaseValue {
         switch value {
