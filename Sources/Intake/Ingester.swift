@@ -222,11 +222,12 @@ public final class Ingester: Sendable {
             keeping = options.takeOver ? .hashInPlace : .readHeaderOnly
         }
         let pass = DropPass(scan: scan, reader: reader, keeping: keeping, reads: options.reads)
+        let files = overLimit ? [] : scan.regularFiles.filter { !options.ignoredPaths.contains($0.relativePath) }
         var added = assembly
-        let directories = try await pass.run(
-            overLimit ? [] : scan.regularFiles.filter { !options.ignoredPaths.contains($0.relativePath) },
-            progress: options.progress
-        ) { added.add(file: $0.file, header: $0.header) }
+        added.reserveCapacity(forFiles: files.count)
+        let directories = try await pass.run(files, progress: options.progress) {
+            added.add(file: $0.file, header: $0.header)
+        }
         if !overLimit { added.checkDirectories(of: scan.listing, directories: directories) }
         assembly = added
     }
@@ -247,12 +248,11 @@ public final class Ingester: Sendable {
             throw IntakeError.environment(error.description)
         }
         let pass = DropPass(scan: unpacked, reader: reader, keeping: .readHeaderOnly, reads: options.reads)
+        let files = unpacked.regularFiles.filter { $0.relativePath != extraction.original.relativePath }
         var added = assembly
         let overLimit = added.add(archiveIssues: extraction.outcome.issues)
-        let directories = try await pass.run(
-            unpacked.regularFiles.filter { $0.relativePath != extraction.original.relativePath },
-            progress: options.progress
-        ) { result in
+        added.reserveCapacity(forFiles: files.count + 1)
+        let directories = try await pass.run(files, progress: options.progress) { result in
             var file = result.file
             if let written = extraction.hashes[file.relativePath] {
                 file.contentHash = written.hash

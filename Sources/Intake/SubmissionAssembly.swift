@@ -176,6 +176,13 @@ struct SubmissionAssembly {
                 damage: header.readIssues.first(where: \.isDamage)?.kind.rawValue))
     }
 
+    /// Makes room for the rows of `count` more files at once: a 10,000-file drop's rows without the
+    /// copies an array makes each time it grows.
+    mutating func reserveCapacity(forFiles count: Int) {
+        files.reserveCapacity(files.count + count)
+        instances.reserveCapacity(instances.count + count)
+    }
+
     /// The copy of `uid` already held, or `uid`, now held.
     mutating func shared(_ uid: String) -> String {
         sharedUIDs.insert(uid).memberAfterInsert

@@ -33,6 +33,7 @@ public struct Validator: Sendable {
                 assembly.rules = rules
             } else {
                 let pass = DropPass(scan: scan, reader: reader, keeping: .readHeaderOnly, reads: reads)
+                assembly.reserveCapacity(forFiles: scan.regularFiles.count)
                 let directories = try await pass.run(scan.regularFiles) { assembly.add(file: $0.file, header: $0.header) }
                 assembly.checkDirectories(of: scan.listing, directories: directories)
             }
