@@ -49,6 +49,13 @@ void initialize_dcmtk(cdcmtk_log_handler handler) {
     // stayed resident: a DICOMDIR of 10,000 records, 20 MB, for the rest of the ingest. Without
     // fast bins a freed tree merges back and is given back to the system.
     mallopt(M_MXFAST, 0);
+    // Fixed thresholds, not glibc's sliding ones: freeing one large block (an array of a drop's
+    // rows outgrown, a file's bytes) raised the mmap threshold to its size and the trim threshold to
+    // twice that, so later large blocks came from the arenas and stayed there once freed. Blocks
+    // over 256 KiB are mapped and unmapped on their own; an arena gives back a free top over 1 MiB.
+    // One 10,000-file ingest peaked 3-4 MB lower, no slower.
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
     OFLog::configure(OFLogger::WARN_LOG_LEVEL);
     if (handler != nullptr) {
         dcmtk::log4cplus::Logger root = dcmtk::log4cplus::Logger::getRoot();

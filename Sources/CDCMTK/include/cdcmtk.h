@@ -60,7 +60,8 @@ typedef void (*cdcmtk_log_handler)(cdcmtk_log_level level, const char *_Nonnull 
 /// Prepares DCMTK's global state once per process: loads the data dictionary (and checks that it
 /// did load), routes oflog's output to `handler` instead of stderr, and turns on the tolerant read
 /// options real discs need (VR UN converted to the dictionary's VR, odd lengths accepted), and turns
-/// off glibc's fast bins, which kept freed parse trees resident (M_MXFAST 0). Later calls do nothing
+/// off glibc's fast bins, which kept freed parse trees resident (M_MXFAST 0), and fixes its mmap and
+/// trim thresholds (256 KiB, 1 MiB), which slid up and kept large freed blocks. Later calls do nothing
 /// and return the first call's outcome. Returns false and sets `*error_out`
 /// (CDCMTK_ERROR_DICTIONARY_MISSING) when the dictionary could not be loaded.
 bool cdcmtk_initialize(cdcmtk_log_handler _Nullable handler,
