@@ -39,9 +39,9 @@ struct DropPass: Sendable {
         _ files: [MediaScan.Entry], progress: (@Sendable (Int, Int) -> Void)? = nil, each body: (Result) -> Void
     ) async throws(IntakeError) -> [String: DICOMDirectory] {
         guard !files.isEmpty else { return [:] }
-        // DICOMDIRs are read first, each alone, and handed over last: DCMTK holds a DICOMDIR's
-        // whole record tree while it is read (about 2 KB per record), best while few other
-        // results are held, and the other files' results need not wait for it.
+        // DICOMDIRs are read first, each in a batch of its own (the longest reads, started while
+        // the other workers take the rest), and handed over last: the other files' results need
+        // not wait for them, and the rules check them against every file.
         let (dicomdirs, others) = files.indices.reduce(into: ([Int](), [Int]())) { split, index in
             if DropListing.isNamedDICOMDIR(files[index].relativePath) {
                 split.0.append(index)

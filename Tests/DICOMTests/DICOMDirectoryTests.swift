@@ -1,4 +1,4 @@
-import DICOM
+@testable import DICOM
 import Foundation
 import Testing
 
@@ -30,6 +30,25 @@ struct DICOMDirectoryTests {
         #expect(resolved.sorted() == expected.resolved)
         #expect(missing == expected.missing)
         #expect(escapes == expected.escapes)
+    }
+
+    @Test("A DICOMDIR's records are parsed one at a time, at the offsets DCMTK's whole tree gives them")
+    func recordsOneAtATime() throws {
+        let path = SampleStudies.path("CSPINE_MR/DICOMDIR")
+        func offsets(_ file: DICOMFile) throws -> [UInt32?] {
+            var offsets: [UInt32?] = []
+            try file.forEachDirectoryRecord { (_, offset) throws(DICOMReadError) in offsets.append(offset) }
+            return offsets
+        }
+        let streamed = try DICOMFile(path: path, stopBefore: .afterDirectoryRecords, limits: DICOMReader.Limits())
+        #expect(streamed.dataset.sequenceCount(.directoryRecordSequence) == 0)
+        var everything = DICOMReader.Limits()
+        everything.decodesEveryElement = true
+        let whole = try DICOMFile(path: path, stopBefore: .afterDirectoryRecords, limits: everything)
+        let wholeOffsets = try offsets(whole)
+        #expect(whole.dataset.sequenceCount(.directoryRecordSequence) == wholeOffsets.count)
+        #expect(wholeOffsets.count > 50 && !wholeOffsets.contains(nil))
+        #expect(try offsets(streamed) == wholeOffsets)
     }
 
     @Test("The tree nests patient, study, series and image")
