@@ -51,6 +51,20 @@ struct DICOMDirectoryTests {
         #expect(try offsets(streamed) == wholeOffsets)
     }
 
+    @Test("Records read one at a time keep the depth limit: the record sequence is a level, as in DCMTK's tree")
+    func recordsKeepDepthLimit() throws {
+        let path = SampleStudies.path("CSPINE_MR/DICOMDIR")
+        for decodesEveryElement in [false, true] {
+            var limits = DICOMReader.Limits()
+            limits.decodesEveryElement = decodesEveryElement
+            limits.maxSequenceDepth = 0
+            let error = #expect(throws: DICOMReadError.self) { try DICOMReader(limits: limits).readDirectory(at: path) }
+            #expect(error?.code == .limitExceeded)
+            limits.maxSequenceDepth = 1
+            #expect(try DICOMReader(limits: limits).readDirectory(at: path).allRecords.count > 50)
+        }
+    }
+
     @Test("The tree nests patient, study, series and image")
     func treeShape() throws {
         let directory = try DICOMReader().readDirectory(at: SampleStudies.path("CSPINE_MR/DICOMDIR"))
