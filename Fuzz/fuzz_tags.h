@@ -40,7 +40,7 @@ inline constexpr cdcmtk_tag kSequences[] = {
 constexpr uint32_t key(const cdcmtk_tag &tag) { return uint32_t(tag.group) << 16 | tag.element; }
 
 // Both, in ascending order: the top-level attributes the reader hands DCMTK (DICOMTag.headerAttributes
-// without the directory records', which a DICOMDIR's full parse reads).
+// without group 0004's, which fuzz_dicomdir asks for).
 template <size_t A, size_t B>
 constexpr std::array<cdcmtk_tag, A + B> ascending_union(const cdcmtk_tag (&one)[A], const cdcmtk_tag (&other)[B]) {
     std::array<cdcmtk_tag, A + B> all{};

@@ -95,9 +95,10 @@ typedef struct cdcmtk_read_limits {
     /// by walking their headers (values skipped by their lengths, sequences followed to their
     /// delimiters), and DCMTK is handed only the meta group and the standard (even group)
     /// elements among `wanted_tags` (all standard elements when there are none), which it decodes
-    /// whole, sequences included: private groups and unwanted elements are stepped over. Where
-    /// the walk cannot follow the bytes, or the dataset is a DICOMDIR (its record offsets are
-    /// positions in the file), deflated, or mislabelled, DCMTK parses every element.
+    /// whole, sequences included: private groups and unwanted elements are stepped over. A
+    /// DICOMDIR's (0004,1220) Directory Record Sequence is left out, its records parsed one at a
+    /// time by cdcmtk_file_next_directory_record. Where the walk cannot follow the bytes, or the
+    /// dataset is deflated or mislabelled, DCMTK parses every element.
     bool decode_every_element;
     /// The top-level attributes the caller will ask for, in ascending tag order; borrowed for
     /// the call.
