@@ -120,19 +120,6 @@ void forget_handles(cdcmtk_file &file, DcmItem *item) {
     }
 }
 
-// Item starts (FFFE,E000) among `length` bytes, in either byte order, stopping past `cap`: an upper
-// bound on how deep DCMTK's recursion can go parsing them.
-uint64_t item_starts(const unsigned char *bytes, uint64_t length, uint64_t cap) {
-    uint64_t count = 0;
-    for (uint64_t at = 0; at + 4 <= length && count <= cap; ++at) {
-        if ((bytes[at] == 0xFE && bytes[at + 1] == 0xFF && bytes[at + 2] == 0x00 && bytes[at + 3] == 0xE0) ||
-            (bytes[at] == 0xFF && bytes[at + 1] == 0xFE && bytes[at + 2] == 0xE0 && bytes[at + 3] == 0x00)) {
-            ++count;
-        }
-    }
-    return count;
-}
-
 // The next record from the bytes: its item's header read by the walk, its elements by DCMTK.
 cdcmtk_item *next_record_in_bytes(cdcmtk_file &file, uint32_t &offset, cdcmtk_error **error_out) {
     DirectoryRecordCursor &cursor = file.records;
@@ -153,8 +140,9 @@ cdcmtk_item *next_record_in_bytes(cdcmtk_file &file, uint32_t &offset, cdcmtk_er
         set_error(error_out, CDCMTK_ERROR_MALFORMED, "holds a directory record that cannot be followed" + where);
         return nullptr;
     }
-    if (item_starts(prefix.data() + item.valueOffset(), itemEnd - item.valueOffset(), kInlineItemStarts) >
-        kInlineItemStarts) {
+    uint64_t itemStarts = 0;
+    count_item_starts(prefix.data() + item.valueOffset(), 0, itemEnd - item.valueOffset(), false, itemStarts);
+    if (itemStarts > kInlineItemStarts) {
         set_error(error_out, CDCMTK_ERROR_LIMIT_EXCEEDED,
                   "holds a directory record with more than " + std::to_string(kInlineItemStarts) +
                       " sequence items" + where);

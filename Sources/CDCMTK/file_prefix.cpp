@@ -69,34 +69,30 @@ bool FilePrefix::has(uint64_t offset, uint64_t length) {
     return loaded() >= end;
 }
 
-// Counts item-start tags (FFFE,E000), little endian FE FF 00 E0 and big endian FF FE E0 00, in
-// the bytes from `countedUntil_` on, found by their 0xFE with memchr. A tag cut off by the end
-// of what is read is counted once the rest is in. This bounds nesting only: a file over the first
-// budget is parsed again on a deeper stack, never refused for a count a real header reaches.
-void FilePrefix::countItemStarts() {
-    const unsigned char *data = bytes_.data();
-    const size_t length = bytes_.size();
-    size_t position = countedUntil_;
+size_t count_item_starts(const unsigned char *data, size_t from, size_t length, bool more_follows,
+                         uint64_t &count) {
+    size_t position = from;
     while (position < length) {
         const void *found = std::memchr(data + position, 0xFE, length - position);
-        if (found == nullptr) {
-            position = length;
-            break;
-        }
+        if (found == nullptr) return length;
         const size_t mark = static_cast<size_t>(static_cast<const unsigned char *>(found) - data);
-        if (mark + 3 >= length && length < size_) {
-            position = mark;
-            break;
-        }
+        if (mark + 3 >= length && more_follows) return mark;
         if (mark + 3 < length && data[mark + 1] == 0xFF && data[mark + 2] == 0x00 && data[mark + 3] == 0xE0) {
-            ++itemStarts_;
+            ++count;
         } else if (mark >= 1 && mark + 2 < length && data[mark - 1] == 0xFF && data[mark + 1] == 0xE0 &&
                    data[mark + 2] == 0x00) {
-            ++itemStarts_;
+            ++count;
         }
         position = mark + 1;
     }
-    countedUntil_ = position;
+    return position;
+}
+
+// A tag cut off by the end of what is read is counted once the rest is in. This bounds nesting
+// only: a file over the first budget is parsed again on a deeper stack, never refused for a count a
+// real header reaches.
+void FilePrefix::countItemStarts() {
+    countedUntil_ = count_item_starts(bytes_.data(), countedUntil_, bytes_.size(), bytes_.size() < size_, itemStarts_);
 }
 
 OFCondition PrefixProducer::status() const {
