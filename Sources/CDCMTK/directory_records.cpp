@@ -125,7 +125,7 @@ cdcmtk_item *next_record_in_bytes(cdcmtk_file &file, uint32_t &offset, cdcmtk_er
     DirectoryRecordCursor &cursor = file.records;
     if (cursor.record != nullptr) {
         forget_handles(file, cursor.record.get());
-        cursor.handedOut.reset();
+        cursor.handedOut = cdcmtk_item{};
         cursor.record.reset();
     }
     // Until a record is read: the end, or an error that ends the records.
@@ -166,9 +166,9 @@ cdcmtk_item *next_record_in_bytes(cdcmtk_file &file, uint32_t &offset, cdcmtk_er
     cursor.finished = false;
     cursor.next = itemEnd;
     cursor.record = std::move(record);
-    cursor.handedOut = std::make_unique<cdcmtk_item>(cdcmtk_item{cursor.record.get(), &file, {}, false});
+    cursor.handedOut = cdcmtk_item{cursor.record.get(), &file, {}, false};
     offset = static_cast<uint32_t>(item.offset);
-    return cursor.handedOut.get();
+    return &cursor.handedOut;
 }
 
 // The next record of the sequence the parse built.

@@ -71,7 +71,7 @@ struct DirectoryRecordCursor {
     unsigned maxSequenceDepth = 0;
     // The record last parsed from bytes, and the handle it was handed out as.
     std::unique_ptr<DcmItem> record;
-    std::unique_ptr<cdcmtk_item> handedOut;
+    cdcmtk_item handedOut{};
     // Records from the parsed dataset: the last one handed out.
     DcmObject *previous = nullptr;
     bool finished = false;
