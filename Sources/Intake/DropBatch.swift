@@ -2,9 +2,12 @@ import DICOM
 import Synchronization
 
 /// Several drops taken in by one command (`ingest A B C`, `validate A B C`), as many at once as
-/// their shared `ReadPermits` lets files be read at once: one drop's steps that read nothing in
-/// parallel (its listing and DICOMDIR checks, its catalog transaction, its move into the store)
-/// overlap another's reads. With one read at a time, the drops go one after the other.
+/// their shared `ReadPermits` lets files be read at once. Their reads take turns in the drops'
+/// order (`reading`): a drop starts reading once the one before has taken its last file, with all
+/// the permits, while the one before finishes what reads nothing (its DICOMDIR checks, its catalog
+/// transaction, its move into the store). Two drops reading side by side would end their reads
+/// together and leave the readers idle while both finish. With one read at a time, the drops go
+/// one after the other.
 enum DropBatch {
     /// Runs `body` for each drop (its index and path); the outcomes in the drops' order.
     static func run<Outcome: Sendable>(
@@ -13,15 +16,16 @@ enum DropBatch {
         await Array(drops.indices).concurrentMap(width: reads.limit) { index in await body(index, drops[index]) }
     }
 
-    /// The catalog transactions of a batch in the drops' order, whatever order their reads end in.
-    final class CommitOrder: Sendable {
+    /// Drops taking a step one after the other in their order (their reads; their catalog
+    /// transactions, whatever order their reads end in).
+    final class TurnOrder: Sendable {
         private let state = Mutex((next: 0, ended: Set<Int>(), waiting: [Int: CheckedContinuation<Void, Never>]()))
 
         /// Returns once every drop before `index` has ended its turn.
         func begin(_ index: Int) async {
             await withCheckedContinuation { continuation in
                 let ready = state.withLock { state in
-                    guard state.next == index else {
+                    guard state.next >= index else {
                         state.waiting[index] = continuation
                         return false
                     }
@@ -31,7 +35,7 @@ enum DropBatch {
             }
         }
 
-        /// Ends the turn of `index`, whether it wrote or failed before writing (again: nothing).
+        /// Ends the turn of `index`, whether it took its step or failed before (again: nothing).
         func end(_ index: Int) {
             let resumed = state.withLock { state -> CheckedContinuation<Void, Never>? in
                 state.ended.insert(index)
@@ -42,9 +46,9 @@ enum DropBatch {
         }
     }
 
-    /// One drop's place in a `CommitOrder`.
-    struct CommitTurn: Sendable {
-        let order: CommitOrder
+    /// One drop's place in a `TurnOrder`.
+    struct Turn: Sendable {
+        let order: TurnOrder
         let index: Int
 
         func begin() async { await order.begin(index) }

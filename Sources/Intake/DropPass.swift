@@ -29,6 +29,9 @@ struct DropPass: Sendable {
     let reader: DICOMReader
     let keeping: Keeping
     let reads: ReadPermits
+    /// This drop's turn to read, in a batch of drops: taken before the first file is read, ended as
+    /// soon as the last file is taken, so the next drop's reads follow on without a gap.
+    let readTurn: DropBatch.Turn?
 
     /// Runs the pass over `files`, handing each result to `body` in the files' order (the files
     /// named DICOMDIR last) as soon as it and those before it are done: a header is held only until
@@ -38,7 +41,12 @@ struct DropPass: Sendable {
     func run(
         _ files: [MediaScan.Entry], progress: (@Sendable (Int, Int) -> Void)? = nil, each body: (Result) -> Void
     ) async throws(IntakeError) -> [String: DICOMDirectory] {
-        guard !files.isEmpty else { return [:] }
+        guard !files.isEmpty else {
+            readTurn?.end()
+            return [:]
+        }
+        await readTurn?.begin()
+        defer { readTurn?.end() }
         // DICOMDIRs are read first, each in a batch of its own (the longest reads, started while
         // the other workers take the rest), and handed over last: the other files' results need
         // not wait for them, and the rules check them against every file.
@@ -70,6 +78,7 @@ struct DropPass: Sendable {
                         await reads.acquire()
                         guard let taken = queue.take(upTo: batch, below: files.count, aloneBelow: dicomdirs.count) else {
                             reads.release()
+                            readTurn?.end()
                             break
                         }
                         var outcomes: [Swift.Result<Result, IntakeError>] = []

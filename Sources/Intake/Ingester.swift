@@ -75,8 +75,10 @@ public final class Ingester: Sendable {
         /// The drop is the intake's own (an inbox claim): read it where it is, then move it into the
         /// store or quarantine (a rename on one file system; copy, fsync, verify, delete across two).
         public var takeOver = false
+        /// This drop's place in a batch whose reads take turns in the drops' order.
+        var readTurn: DropBatch.Turn?
         /// This drop's place in a batch whose catalog transactions keep the drops' order.
-        var commitTurn: DropBatch.CommitTurn?
+        var commitTurn: DropBatch.Turn?
 
         public init(
             note: String? = nil, priority: SubmissionRecord.Priority = .routine, inPlace: Bool = false,
@@ -191,14 +193,20 @@ public final class Ingester: Sendable {
     public func ingest(
         drops: [String], reads: ReadPermits, options: @escaping @Sendable (String) -> Options
     ) async -> [Result<Receipt, IntakeError>] {
-        let order = DropBatch.CommitOrder()
+        let reading = DropBatch.TurnOrder()
+        let committing = DropBatch.TurnOrder()
         return await DropBatch.run(drops, reads: reads) { index, drop in
             var dropOptions = options(drop)
             dropOptions.reads = reads
-            let turn = DropBatch.CommitTurn(order: order, index: index)
-            dropOptions.commitTurn = turn
-            // A drop that fails before its transaction still ends its turn.
-            defer { turn.end() }
+            let readTurn = DropBatch.Turn(order: reading, index: index)
+            let commitTurn = DropBatch.Turn(order: committing, index: index)
+            dropOptions.readTurn = readTurn
+            dropOptions.commitTurn = commitTurn
+            // A drop that fails before reading or before its transaction still ends its turns.
+            defer {
+                readTurn.end()
+                commitTurn.end()
+            }
             do throws(IntakeError) {
                 return .success(try await self.ingest(drop: drop, options: dropOptions))
             } catch {
@@ -221,7 +229,8 @@ public final class Ingester: Sendable {
         } else {
             keeping = options.takeOver ? .hashInPlace : .readHeaderOnly
         }
-        let pass = DropPass(scan: scan, reader: reader, keeping: keeping, reads: options.reads)
+        let pass = DropPass(
+            scan: scan, reader: reader, keeping: keeping, reads: options.reads, readTurn: options.readTurn)
         let files = overLimit ? [] : scan.regularFiles.filter { !options.ignoredPaths.contains($0.relativePath) }
         var added = assembly
         added.reserveCapacity(forFiles: files.count)
@@ -247,7 +256,8 @@ public final class Ingester: Sendable {
         } catch {
             throw IntakeError.environment(error.description)
         }
-        let pass = DropPass(scan: unpacked, reader: reader, keeping: .readHeaderOnly, reads: options.reads)
+        let pass = DropPass(
+            scan: unpacked, reader: reader, keeping: .readHeaderOnly, reads: options.reads, readTurn: options.readTurn)
         let files = unpacked.regularFiles.filter { $0.relativePath != extraction.original.relativePath }
         var added = assembly
         let overLimit = added.add(archiveIssues: extraction.outcome.issues)

@@ -21,6 +21,13 @@ public struct Validator: Sendable {
     public func validate(
         path given: String, reads: ReadPermits = ReadPermits(DICOMReader.processorCount)
     ) async throws(IntakeError) -> ValidationReport {
+        try await validate(path: given, reads: reads, readTurn: nil)
+    }
+
+    /// Checks the drop at `path`, reading its files in `readTurn` when it is one of a batch.
+    private func validate(
+        path given: String, reads: ReadPermits, readTurn: DropBatch.Turn?
+    ) async throws(IntakeError) -> ValidationReport {
         let source = try DropSource.at(given, maxEntries: reader.limits.maxFilesPerSubmission)
         var assembly = SubmissionAssembly(id: "validate", note: nil)
         assembly.rules = rules
@@ -32,12 +39,14 @@ public struct Validator: Sendable {
                     id: "validate", note: nil, findings: [SubmissionAssembly.fileLimitFinding(reader.limits)])
                 assembly.rules = rules
             } else {
-                let pass = DropPass(scan: scan, reader: reader, keeping: .readHeaderOnly, reads: reads)
+                let pass = DropPass(scan: scan, reader: reader, keeping: .readHeaderOnly, reads: reads, readTurn: readTurn)
                 assembly.reserveCapacity(forFiles: scan.regularFiles.count)
                 let directories = try await pass.run(scan.regularFiles) { assembly.add(file: $0.file, header: $0.header) }
                 assembly.checkDirectories(of: scan.listing, directories: directories)
             }
         case .archive(let path):
+            // Read by one thread of its own, outside the permits: no turn to wait for.
+            readTurn?.end()
             validateArchive(path, into: &assembly)
         }
         let record = assembly.record(receivedAt: Date(), source: source.path, priority: .routine)
@@ -49,13 +58,19 @@ public struct Validator: Sendable {
     /// Checks several drops, as many at once as `reads` lets files be read at once (`DropBatch`);
     /// the outcomes in the drops' order.
     public func validate(paths: [String], reads: ReadPermits) async -> [Result<ValidationReport, IntakeError>] {
-        await DropBatch.run(paths, reads: reads) { _, path in
+        let reading = DropBatch.TurnOrder()
+        let reports: [Result<ValidationReport, IntakeError>] = await DropBatch.run(paths, reads: reads) {
+            index, path in
+            let readTurn = DropBatch.Turn(order: reading, index: index)
+            // A drop that fails before reading, or is not read by a pass, still ends its turn.
+            defer { readTurn.end() }
             do throws(IntakeError) {
-                return .success(try await self.validate(path: path, reads: reads))
+                return .success(try await self.validate(path: path, reads: reads, readTurn: readTurn))
             } catch {
                 return .failure(error)
             }
         }
+        return reports
     }
 
     /// An archive read in one pass, nothing written: each entry's header parsed from its bytes as

@@ -20,7 +20,7 @@ struct VanishingFileTests {
         try FileManager.default.removeItem(atPath: drop + "/" + gone)
 
         let keeping: DropPass.Keeping = copying ? .copy(into: try Folder(path: staging)) : .hashInPlace
-        let pass = DropPass(scan: scan, reader: DICOMReader(), keeping: keeping, reads: ReadPermits(2))
+        let pass = DropPass(scan: scan, reader: DICOMReader(), keeping: keeping, reads: ReadPermits(2), readTurn: nil)
         var handedOn: [String] = []
         do {
             _ = try await pass.run(scan.regularFiles) { handedOn.append($0.file.relativePath) }
