@@ -59,6 +59,14 @@ public struct DICOMReader: Sendable {
         try DCMTKRuntime.readiness.get()
     }
 
+    /// Starts DCMTK's one-time set-up (loading its data dictionary takes 20–30 ms) on a task of its
+    /// own, so that a caller's first steps (opening the catalog, listing a drop) overlap it;
+    /// `checkEnvironment()` and the first read wait for it. The caller awaits the task before it
+    /// returns, so that the process never exits while DCMTK is still loading.
+    public static func prepareEnvironment() -> Task<Void, Never> {
+        Task.detached { _ = DCMTKRuntime.readiness }
+    }
+
     /// Reads the header of the file at `path`, never its pixel data.
     ///
     /// Every attribute `DICOMHeader` needs comes before (0028,0012), right after Columns, except

@@ -43,7 +43,15 @@ public final class Ingester: Sendable {
         home: IntakeHome, catalog location: CatalogLocation? = nil, limits: DICOMReader.Limits = DICOMReader.Limits()
     ) async throws(IntakeError) -> Ingester {
         try home.prepare()
-        let catalog = try await (location ?? .sqlite(path: home.catalogPath)).open()
+        let environment = DICOMReader.prepareEnvironment()
+        let catalog: any Catalog
+        do throws(IntakeError) {
+            catalog = try await (location ?? .sqlite(path: home.catalogPath)).open()
+        } catch {
+            await environment.value
+            throw error
+        }
+        await environment.value
         return try await Ingester(home: home, catalog: catalog, limits: limits)
     }
 

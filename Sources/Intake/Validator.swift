@@ -58,6 +58,8 @@ public struct Validator: Sendable {
     /// Checks several drops, as many at once as `reads` lets files be read at once (`DropBatch`);
     /// the outcomes in the drops' order.
     public func validate(paths: [String], reads: ReadPermits) async -> [Result<ValidationReport, IntakeError>] {
+        // DCMTK sets up while the first drop is listed.
+        let environment = DICOMReader.prepareEnvironment()
         let reading = DropBatch.TurnOrder()
         let reports: [Result<ValidationReport, IntakeError>] = await DropBatch.run(paths, reads: reads) {
             index, path in
@@ -70,6 +72,7 @@ public struct Validator: Sendable {
                 return .failure(error)
             }
         }
+        await environment.value
         return reports
     }
 
