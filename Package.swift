@@ -49,7 +49,10 @@ let package = Package(
         .target(name: "StudyCatalog"),
         .target(
             name: "SQLiteCatalog",
-            dependencies: ["StudyCatalog", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "StudyCatalog", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .target(
             name: "PostgresCatalog",

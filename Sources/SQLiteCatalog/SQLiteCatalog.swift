@@ -79,31 +79,21 @@ public final class SQLiteCatalog: SQLCatalog {
     }
 
     static func rows(_ db: Database, _ statement: SQLStatement) throws -> [[CatalogValue]] {
-        try Row.fetchAll(
-            db.cachedStatement(sql: statement.sql),
-            arguments: StatementArguments(statement.arguments.map(databaseValue))
-        ).map { row in
+        let prepared = try db.cachedStatement(sql: statement.sql)
+        try bind(statement.arguments, to: prepared)
+        return try Row.fetchAll(prepared).map { row in
             statement.resultTypes.enumerated().map { index, type in catalogValue(row[index] as DatabaseValue, type) }
         }
     }
 
     static func execute(_ db: Database, _ sql: String, _ arguments: [CatalogValue]) throws {
-        try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments.map(databaseValue)))
+        let statement = try db.cachedStatement(sql: sql)
+        try bind(arguments, to: statement)
+        try statement.execute()
     }
 
     /// Timestamps are ISO 8601 text in UTC, to the second.
     static func timestamp(_ date: Date) -> String { UTCTime.iso8601(date) }
-
-    static func databaseValue(_ value: CatalogValue) -> DatabaseValue {
-        switch value {
-        case .null: .null
-        case .text(let text): text.databaseValue
-        case .integer(let integer): integer.databaseValue
-        case .real(let real): real.databaseValue
-        case .boolean(let boolean): (boolean ? 1 : 0).databaseValue
-        case .timestamp(let date): timestamp(date).databaseValue
-        }
-    }
 
     static func catalogValue(_ value: DatabaseValue, _ type: CatalogTable.ColumnType) -> CatalogValue {
         if value.isNull { return .null }
