@@ -36,6 +36,7 @@ let package = Package(
         ),
         // libarchive (Debian's libarchive-dev): archive drops, read by content.
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CSQLiteSettings", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(
             name: "DICOM",
             dependencies: [
@@ -51,7 +52,7 @@ let package = Package(
             name: "SQLiteCatalog",
             dependencies: [
                 "StudyCatalog", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"), "CSQLiteSettings",
             ]
         ),
         .target(
