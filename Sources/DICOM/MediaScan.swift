@@ -78,8 +78,8 @@ public struct MediaScan: Sendable {
             if name == "." || name == ".." { continue }
             let childRelative = relative.isEmpty ? name : relative + "/" + name
             var status = stat()
-            // Relative to the folder being read: no walk of the whole path again for every entry
-            // (half the listing's time), and no parent swapped under it between the two calls.
+            // Relative to the folder being read: the whole path is not looked up again for every
+            // entry, and no parent can be swapped under it between the two calls.
             guard fstatat(dirfd(directory), name, &status, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
             let modified = Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9
             switch status.st_mode & S_IFMT {

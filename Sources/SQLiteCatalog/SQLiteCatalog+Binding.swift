@@ -4,9 +4,10 @@ import StudyCatalog
 
 extension SQLiteCatalog {
     /// Binds `values` to the parameters of `statement`, in order, through SQLite's own calls, and
-    /// marks them bound for GRDB: building GRDB's `StatementArguments` (an array of existentials
-    /// mapped into another of `DatabaseValue`s, then validated into a third) took more of an
-    /// ingest's transaction than SQLite did. Text is bound as GRDB binds it (a copy, up to NUL).
+    /// marks them bound for GRDB: building GRDB's `StatementArguments` (the values mapped into an
+    /// array of `DatabaseValue`s, that array into another through a key path, then validated into a
+    /// third) took more of an ingest's transaction than SQLite did. Text is bound as GRDB binds it
+    /// (a copy, up to a NUL).
     static func bind(_ values: [CatalogValue], to statement: Statement) throws {
         let handle = statement.sqliteStatement
         let expected = Int(sqlite3_bind_parameter_count(handle))
