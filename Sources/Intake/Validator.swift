@@ -39,7 +39,8 @@ public struct Validator: Sendable {
                     id: "validate", note: nil, findings: [SubmissionAssembly.fileLimitFinding(reader.limits)])
                 assembly.rules = rules
             } else {
-                let pass = DropPass(scan: scan, reader: reader, keeping: .readHeaderOnly, reads: reads, readTurn: readTurn)
+                let pass = DropPass(
+                    scan: scan, reader: reader, keeping: .readHeaderOnly, reads: reads, readTurn: readTurn)
                 assembly.reserveCapacity(forFiles: scan.regularFiles.count)
                 let directories = try await pass.run(scan.regularFiles) { assembly.add(file: $0.file, header: $0.header) }
                 assembly.checkDirectories(of: scan.listing, directories: directories)

@@ -24,8 +24,8 @@ struct SQLiteBindingTests {
                 try SQLiteCatalog.execute(
                     db, "INSERT INTO t (n, a, b, c, d, e) VALUES (?, ?, ?, ?, ?, ?)", [.integer(Int64(index))] + row)
             }
-            return try SQLiteCatalog.rows(
-                db, SQLStatement("SELECT a, b, c, d, e FROM t WHERE n >= ? ORDER BY n", [.integer(0)], returning: Self.columns))
+            let select = "SELECT a, b, c, d, e FROM t WHERE n >= ? ORDER BY n"
+            return try SQLiteCatalog.rows(db, SQLStatement(select, [.integer(0)], returning: Self.columns))
         }
         #expect(read == rows)
         // An empty text is text, not NULL.
@@ -60,7 +60,9 @@ struct SQLiteBindingTests {
             try SQLiteCatalog.execute(db, sql, [.text("y"), .null])
         }
         let rows = try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT a, b FROM t ORDER BY a").map { [$0[0] as String?, ($0[1] as Int?).map(String.init)] }
+            try Row.fetchAll(db, sql: "SELECT a, b FROM t ORDER BY a").map {
+                [$0[0] as String?, ($0[1] as Int?).map(String.init)]
+            }
         }
         #expect(rows == [["x", "1"], ["y", nil]])
     }
