@@ -59,17 +59,17 @@ private:
     void *context_;
 };
 
+// Counts the item-start tags (FFFE,E000) among `data[from, length)`, little endian FE FF 00 E0 and
+// big endian FF FE E0 00, found by their 0xFE with memchr, adding them to `count`: a bound on how
+// deep DCMTK's recursion can go parsing those bytes. When `more_follows`, a tag cut off by
+// `length` is left for the next call. Returns where the next call goes on from.
+size_t count_item_starts(const unsigned char *data, size_t from, size_t length, bool more_follows,
+                         uint64_t &count);
+
 // The bytes of one file read so far, always a prefix [0, loaded) of it: DCMTK parses from memory,
 // each byte is read from the descriptor once, and the prefix up to where the parse stopped is what
 // the caller digests. Reading past `limit` bytes is refused (a header that large is a finding, and
 // an element that claims 4 GB never makes us read or allocate 4 GB).
-/// Counts the item-start tags (FFFE,E000) among `data[from, length)`, little endian FE FF 00 E0 and
-/// big endian FF FE E0 00, found by their 0xFE with memchr, adding them to `count`: a bound on how
-/// deep DCMTK's recursion can go parsing those bytes. When `more_follows`, a tag cut off by
-/// `length` is left for the next call. Returns where the next call goes on from.
-size_t count_item_starts(const unsigned char *data, size_t from, size_t length, bool more_follows,
-                         uint64_t &count);
-
 class FilePrefix {
 public:
     FilePrefix(std::unique_ptr<ByteSource> source, uint64_t size, uint64_t limit)
