@@ -59,12 +59,22 @@ public struct DICOMReader: Sendable {
         try DCMTKRuntime.readiness.get()
     }
 
-    /// Starts DCMTK's one-time set-up (loading its data dictionary takes 20–30 ms) on a task of its
-    /// own, so that a caller's first steps (opening the catalog, listing a drop) overlap it;
-    /// `checkEnvironment()` and the first read wait for it. The caller awaits the task before it
-    /// returns, so that the process never exits while DCMTK is still loading.
-    public static func prepareEnvironment() -> Task<Void, Never> {
-        Task.detached { _ = DCMTKRuntime.readiness }
+    /// Runs `body` while DCMTK's one-time set-up (loading its data dictionary takes 20–30 ms) goes
+    /// on in a task of its own, so that a caller's first steps (opening the catalog, listing a
+    /// drop) overlap it; `checkEnvironment()` and the first read wait for it. Returns, or throws,
+    /// only once the set-up has ended: the process never exits while DCMTK is still loading.
+    public static func preparingEnvironment<Value, Failure: Error>(
+        _ body: () async throws(Failure) -> Value
+    ) async throws(Failure) -> Value {
+        let environment = Task.detached { _ = DCMTKRuntime.readiness }
+        let outcome: Result<Value, Failure>
+        do throws(Failure) {
+            outcome = .success(try await body())
+        } catch {
+            outcome = .failure(error)
+        }
+        await environment.value
+        return try outcome.get()
     }
 
     /// Reads the header of the file at `path`, never its pixel data.

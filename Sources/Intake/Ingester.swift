@@ -43,15 +43,9 @@ public final class Ingester: Sendable {
         home: IntakeHome, catalog location: CatalogLocation? = nil, limits: DICOMReader.Limits = DICOMReader.Limits()
     ) async throws(IntakeError) -> Ingester {
         try home.prepare()
-        let environment = DICOMReader.prepareEnvironment()
-        let catalog: any Catalog
-        do throws(IntakeError) {
-            catalog = try await (location ?? .sqlite(path: home.catalogPath)).open()
-        } catch {
-            await environment.value
-            throw error
+        let catalog = try await DICOMReader.preparingEnvironment { () async throws(IntakeError) in
+            try await (location ?? .sqlite(path: home.catalogPath)).open()
         }
-        await environment.value
         return try await Ingester(home: home, catalog: catalog, limits: limits)
     }
 

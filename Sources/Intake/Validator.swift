@@ -59,22 +59,20 @@ public struct Validator: Sendable {
     /// Checks several drops, as many at once as `reads` lets files be read at once (`DropBatch`);
     /// the outcomes in the drops' order.
     public func validate(paths: [String], reads: ReadPermits) async -> [Result<ValidationReport, IntakeError>] {
-        // DCMTK sets up while the first drop is listed.
-        let environment = DICOMReader.prepareEnvironment()
         let reading = DropBatch.TurnOrder()
-        let reports: [Result<ValidationReport, IntakeError>] = await DropBatch.run(paths, reads: reads) {
-            index, path in
-            let readTurn = DropBatch.Turn(order: reading, index: index)
-            // A drop that fails before reading, or is not read by a pass, still ends its turn.
-            defer { readTurn.end() }
-            do throws(IntakeError) {
-                return .success(try await self.validate(path: path, reads: reads, readTurn: readTurn))
-            } catch {
-                return .failure(error)
+        // DCMTK sets up while the first drop is listed.
+        return await DICOMReader.preparingEnvironment {
+            await DropBatch.run(paths, reads: reads) { index, path in
+                let readTurn = DropBatch.Turn(order: reading, index: index)
+                // A drop that fails before reading, or is not read by a pass, still ends its turn.
+                defer { readTurn.end() }
+                do throws(IntakeError) {
+                    return .success(try await self.validate(path: path, reads: reads, readTurn: readTurn))
+                } catch {
+                    return .failure(error)
+                }
             }
         }
-        await environment.value
-        return reports
     }
 
     /// An archive read in one pass, nothing written: each entry's header parsed from its bytes as
