@@ -41,12 +41,10 @@ struct DropPass: Sendable {
     func run(
         _ files: [MediaScan.Entry], progress: (@Sendable (Int, Int) -> Void)? = nil, each body: (Result) -> Void
     ) async throws(IntakeError) -> [String: DICOMDirectory] {
-        guard !files.isEmpty else {
-            readTurn?.end()
-            return [:]
-        }
-        await readTurn?.begin()
+        // Ended on the way out whatever happens; with nothing to read, without waiting for it.
         defer { readTurn?.end() }
+        guard !files.isEmpty else { return [:] }
+        await readTurn?.begin()
         // DICOMDIRs are read first, each in a batch of its own (the longest reads, started while
         // the other workers take the rest), and handed over last: the other files' results need
         // not wait for them, and the rules check them against every file.
