@@ -3,12 +3,13 @@ import GRDBSQLite
 import StudyCatalog
 
 extension SQLiteCatalog {
-    /// Binds `values` to the parameters of `statement`, in order, through SQLite's own calls, and
-    /// marks them bound for GRDB: building GRDB's `StatementArguments` (the values mapped into an
-    /// array of `DatabaseValue`s, that array into another through a key path, then validated into a
-    /// third) took more of an ingest's transaction than SQLite did. Text is bound as GRDB binds it
-    /// (a copy, up to a NUL).
-    static func bind(_ values: [CatalogValue], to statement: Statement) throws {
+    /// The connection's cached statement of `sql`, `values` bound to its parameters in order
+    /// through SQLite's own calls and marked bound for GRDB, which then runs it as it is. Building
+    /// GRDB's `StatementArguments` (the values mapped into an array of `DatabaseValue`s, that array
+    /// into another through a key path, then validated into a third) took more of an ingest's
+    /// transaction than SQLite did. Text is bound as GRDB binds it (a copy, up to a NUL).
+    static func cachedStatement(_ sql: String, boundTo values: [CatalogValue], in db: Database) throws -> Statement {
+        let statement = try db.cachedStatement(sql: sql)
         let handle = statement.sqliteStatement
         let expected = Int(sqlite3_bind_parameter_count(handle))
         guard values.count == expected else {
@@ -35,6 +36,7 @@ extension SQLiteCatalog {
                     sql: statement.sql)
             }
         }
+        return statement
     }
 
     private static func bindText(_ text: String, to handle: SQLiteStatement, at index: CInt) -> CInt {

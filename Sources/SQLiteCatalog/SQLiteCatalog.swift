@@ -98,17 +98,13 @@ public final class SQLiteCatalog: SQLCatalog {
     }
 
     static func rows(_ db: Database, _ statement: SQLStatement) throws -> [[CatalogValue]] {
-        let prepared = try db.cachedStatement(sql: statement.sql)
-        try bind(statement.arguments, to: prepared)
-        return try Row.fetchAll(prepared).map { row in
+        try Row.fetchAll(cachedStatement(statement.sql, boundTo: statement.arguments, in: db)).map { row in
             statement.resultTypes.enumerated().map { index, type in catalogValue(row[index] as DatabaseValue, type) }
         }
     }
 
     static func execute(_ db: Database, _ sql: String, _ arguments: [CatalogValue]) throws {
-        let statement = try db.cachedStatement(sql: sql)
-        try bind(arguments, to: statement)
-        try statement.execute()
+        try cachedStatement(sql, boundTo: arguments, in: db).execute()
     }
 
     /// Timestamps are ISO 8601 text in UTC, to the second.
