@@ -52,13 +52,17 @@ class Element:
     datasets (dicts). `vr_on_wire` writes another VR than the real one (a VR UN for a known tag).
     """
 
-    def __init__(self, tag, vr, value, encoding="ascii", vr_on_wire=None, undefined_length=False):
+    def __init__(self, tag, vr, value, encoding="ascii", vr_on_wire=None, undefined_length=False,
+                 undefined_item_length=None):
         self.tag = tag
         self.vr = vr
         self.value = value
         self.encoding = encoding
         self.vr_on_wire = vr_on_wire or vr
         self.undefined_length = undefined_length
+        # A sequence's items: of undefined length (ended by an item delimiter) like the sequence,
+        # unless said otherwise.
+        self.undefined_item_length = undefined_length if undefined_item_length is None else undefined_item_length
 
 
 def encode_value(element, little):
@@ -95,7 +99,7 @@ def encode_dataset(dataset, explicit=True, little=True):
             items = bytearray()
             for item in element.value:
                 body = encode_dataset(item, explicit, little)
-                if element.undefined_length:
+                if element.undefined_item_length:
                     items += struct.pack(endian + "HHI", 0xFFFE, 0xE000, 0xFFFFFFFF) + body
                     items += struct.pack(endian + "HHI", 0xFFFE, 0xE00D, 0)
                 else:
@@ -172,12 +176,14 @@ def part10(dataset, transfer_syntax_uid, preamble=True, meta=True):
     return head + body
 
 
-def dicomdir(records, fileset_id="STUDYINTAKE"):
+def dicomdir(records, fileset_id="STUDYINTAKE", undefined_sequence_length=False, undefined_item_length=False):
     """The bytes of a DICOMDIR.
 
     `records` is a list of top-level record dicts: {"type": "PATIENT", "keys": {tag: Element},
-    "children": [...], "in_use": True}. Offsets are computed: items are fixed in size once encoded,
-    so a first pass measures them and a second pass writes the real offsets.
+    "children": [...], "in_use": True}. The Directory Record Sequence and its items (the records)
+    are of defined or undefined length, as asked (Philips and dcm4che write undefined-length
+    records). Offsets are computed: items are fixed in size once encoded, so a first pass measures
+    them and a second pass writes the real offsets.
     """
     flat = []
 
@@ -204,6 +210,10 @@ def dicomdir(records, fileset_id="STUDYINTAKE"):
         item[(0x0004, 0x1430)] = Element((0x0004, 0x1430), "CS", record["type"])
         return item
 
+    # An item's bytes beyond its elements: its header, and its delimiter when of undefined length.
+    item_overhead = 16 if undefined_item_length else 8
+    sequence_delimiter = 8 if undefined_sequence_length else 0
+
     def encode(offsets):
         items = [record_item(entry, offsets) for entry in flat]
         roots = [i for i, e in enumerate(flat) if any(e["record"] is r for r in records)]
@@ -212,17 +222,19 @@ def dicomdir(records, fileset_id="STUDYINTAKE"):
             (0x0004, 0x1200): Element((0x0004, 0x1200), "UL", offsets[roots[0]] if roots else 0),
             (0x0004, 0x1202): Element((0x0004, 0x1202), "UL", offsets[roots[-1]] if roots else 0),
             (0x0004, 0x1212): Element((0x0004, 0x1212), "US", 0),
-            (0x0004, 0x1220): Element((0x0004, 0x1220), "SQ", items),
+            (0x0004, 0x1220): Element((0x0004, 0x1220), "SQ", items, undefined_length=undefined_sequence_length,
+                                      undefined_item_length=undefined_item_length),
         }
         sop_instance = uid("dicomdir " + fileset_id)
         head = b"\0" * 128 + b"DICM" + meta_group(MEDIA_STORAGE_DIRECTORY, sop_instance, EXPLICIT_LITTLE)
         body = encode_dataset(dataset)
         # Offsets of the items: the sequence is the last element; its items follow its 12-byte header.
-        position = len(head) + len(body) - sum(len(encode_dataset(i)) + 8 for i in items)
+        sizes = [len(encode_dataset(i)) + item_overhead for i in items]
+        position = len(head) + len(body) - sequence_delimiter - sum(sizes)
         real = []
-        for item in items:
+        for size in sizes:
             real.append(position)
-            position += len(encode_dataset(item)) + 8
+            position += size
         return head + body, real
 
     placeholder = [0] * len(flat)

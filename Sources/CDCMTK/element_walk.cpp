@@ -80,6 +80,17 @@ bool ElementWalker::visitNested(const ElementHeader &element,
 bool ElementWalker::endOf(const ElementHeader &element, int depth, uint64_t &out,
                           const std::function<void(const ElementHeader &)> *visit) const {
     if (depth > kMaxDepth) return false;
+    // An item holds elements, not items: of defined length it ends where its length says; of
+    // undefined length (as Philips and dcm4che write directory records) at its delimiter.
+    if (element.isItem()) {
+        if (!element.hasUndefinedLength()) {
+            out = element.valueOffset() + element.valueLength;
+            if (visit == nullptr) return true;
+            uint64_t ignored = 0;
+            return endOfElements(element.valueOffset(), out, depth + 1, ignored, visit);
+        }
+        return endOfElements(element.valueOffset(), UINT64_MAX, depth + 1, out, visit);
+    }
     const bool isPixelData = element.key() == 0x7FE00010;
     // A value of items: a sequence, an undefined-length UN (CP-246: implicit VR little endian
     // inside), or encapsulated pixel data (fragments, never visited as elements).

@@ -54,8 +54,9 @@ public:
     /// The header at `offset`; false when the bytes end first or hold no plausible header.
     bool header(uint64_t offset, ElementHeader &out) const;
 
-    /// The offset right after `element`, stepping over an undefined-length value item by item to
-    /// its delimiter; false when that cannot be told from the bytes.
+    /// The offset right after `element`, stepping over an undefined-length value item by item (an
+    /// undefined-length item element by element) to its delimiter; false when that cannot be told
+    /// from the bytes.
     bool end(const ElementHeader &element, uint64_t &out) const;
 
     /// Calls `visit` for every element of the items of the sequence `element` (at any depth below

@@ -51,6 +51,54 @@ struct DICOMDirectoryTests {
         #expect(try offsets(streamed) == wholeOffsets)
     }
 
+    /// Each record's offset and type, read one at a time (`decodesEveryElement` false) or from
+    /// DCMTK's whole tree.
+    private func recordsRead(at path: String, decodesEveryElement: Bool) throws -> [String] {
+        var limits = DICOMReader.Limits()
+        limits.decodesEveryElement = decodesEveryElement
+        let file = try DICOMFile(path: path, stopBefore: .afterDirectoryRecords, limits: limits)
+        var records: [String] = []
+        try file.forEachDirectoryRecord { (record, offset) throws(DICOMReadError) in
+            records.append("\(offset.map(String.init) ?? "-") \(DirectoryRecord(item: record).recordType)")
+        }
+        return records
+    }
+
+    @Test(
+        "Records and their sequence of defined or undefined length, written by hand, read one at a time as DCMTK reads them",
+        arguments: ["SQ_D_ITEMS_D", "SQ_D_ITEMS_U", "SQ_U_ITEMS_D", "SQ_U_ITEMS_U"])
+    func recordLengthsByHand(disc: String) throws {
+        let path = OddFiles.path("RECORD_LENGTHS/\(disc)/DICOMDIR")
+        let whole = try recordsRead(at: path, decodesEveryElement: true)
+        #expect(whole.count == 6)
+        #expect(try recordsRead(at: path, decodesEveryElement: false) == whole)
+        let directory = try DICOMReader().readDirectory(at: path)
+        #expect(directory.structuralProblems.isEmpty)
+        #expect(directory.allRecords.compactMap(\.referencedFileID) == (1...3).map { ["DICOM", "IM\($0)"] })
+    }
+
+    @Test(
+        "DICOMDIRs dcmmkdir writes with explicit (+e) and undefined (-e) lengths read one at a time as DCMTK reads them",
+        arguments: ["+e", "-e"])
+    func recordLengthsByDcmmkdir(lengths: String) throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try FileManager.default.copyItem(
+            atPath: OddFiles.path("RECORD_LENGTHS/SQ_D_ITEMS_D/DICOM"), toPath: folder.path + "/DICOM")
+        let dcmmkdir = Process()
+        dcmmkdir.executableURL = URL(fileURLWithPath: "/usr/bin/dcmmkdir")
+        dcmmkdir.arguments = ["--recurse", "--invent", "--quiet", lengths, "+D", folder.path + "/DICOMDIR", "DICOM"]
+        dcmmkdir.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+        try dcmmkdir.run()
+        dcmmkdir.waitUntilExit()
+        #expect(dcmmkdir.terminationStatus == 0)
+        let path = folder.path + "/DICOMDIR"
+        let whole = try recordsRead(at: path, decodesEveryElement: true)
+        #expect(whole.count == 6)
+        #expect(try recordsRead(at: path, decodesEveryElement: false) == whole)
+        #expect(try DICOMReader().readDirectory(at: path).structuralProblems.isEmpty)
+    }
+
     @Test("Records read one at a time keep the depth limit: the record sequence is a level, as in DCMTK's tree")
     func recordsKeepDepthLimit() throws {
         let path = SampleStudies.path("CSPINE_MR/DICOMDIR")
