@@ -410,7 +410,15 @@ bool cdcmtk_file_has_meta_group(const cdcmtk_file *file) {
 
 const char *cdcmtk_file_transfer_syntax_uid(const cdcmtk_file *file) {
     try {
-        const E_TransferSyntax syntax = const_cast<cdcmtk_file *>(file)->format->getDataset()->getOriginalXfer();
+        DcmFileFormat &format = *const_cast<cdcmtk_file *>(file)->format;
+        // A syntax DCMTK does not know (JPEG XL, HTJ2K in 3.6.7): DCMTK reads the dataset as its
+        // bytes look, but the file is what it declares; the caller takes the meta group's UID.
+        const char *declared = nullptr;
+        if (format.getMetaInfo()->findAndGetString(DCM_TransferSyntaxUID, declared).good() && declared != nullptr &&
+            declared[0] != '\0' && DcmXfer(declared).getXfer() == EXS_Unknown) {
+            return nullptr;
+        }
+        const E_TransferSyntax syntax = format.getDataset()->getOriginalXfer();
         if (syntax == EXS_Unknown) return nullptr;
         const DcmXfer xfer(syntax);
         const char *uid = xfer.getXferID();

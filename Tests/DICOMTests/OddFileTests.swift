@@ -34,6 +34,19 @@ struct OddFileTests {
         #expect(header.readIssues.map(\.kind) == [.transferSyntaxMismatch])
     }
 
+    @Test(
+        "A transfer syntax DCMTK does not know is reported as the file declares it, the header read whole",
+        arguments: [
+            ("declared-jpeg-xl.dcm", "1.2.840.10008.1.2.4.111"), ("declared-htj2k.dcm", "1.2.840.10008.1.2.4.201"),
+        ])
+    func unknownTransferSyntax(name: String, declared: String) throws {
+        let header = try header(name)
+        #expect(header.fileMeta.transferSyntaxUID == declared)
+        #expect(header.instance.sopInstanceUID != nil)
+        #expect(header.instance.rows == 4 && header.instance.columns == 4)
+        #expect(header.readIssues.isEmpty)
+    }
+
     @Test("A stray item before the UIDs is stepped over and the rest read")
     func strayItem() throws {
         let header = try header("stray-item-before-uids.dcm")

@@ -174,7 +174,8 @@ bool cdcmtk_file_has_preamble(const cdcmtk_file *_Nonnull file);
 /// Whether the file carried a File Meta Information group (0002,xxxx).
 bool cdcmtk_file_has_meta_group(const cdcmtk_file *_Nonnull file);
 /// The UID of the transfer syntax the dataset was actually read in; borrowed (a static string), or
-/// NULL when DCMTK could not name it.
+/// NULL when DCMTK could not name it or the meta group declares one DCMTK does not know (the
+/// caller then reports the declared UID).
 const char *_Nullable cdcmtk_file_transfer_syntax_uid(const cdcmtk_file *_Nonnull file);
 /// The File Meta Information group; borrowed. Empty when the file had none.
 cdcmtk_item *_Nonnull cdcmtk_file_meta(cdcmtk_file *_Nonnull file);
