@@ -178,6 +178,8 @@ HeaderWalk walk_header(FilePrefix &prefix, const DatasetLayout &layout, uint32_t
         if (element.key() >= stop_key) {
             walk.followed = true;
             walk.end = offset + element.headerLength;
+            walk.reachedStop = true;
+            walk.stop = element;
             return walk;
         }
         visit(element);

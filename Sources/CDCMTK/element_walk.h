@@ -116,6 +116,9 @@ struct HeaderWalk {
     /// Where DCMTK's stream stands when it stops there: after the stop element's tag and length, or
     /// at the end of the file.
     uint64_t end = 0;
+    /// The header of the element at or after the stop tag, when the walk reached one.
+    bool reachedStop = false;
+    ElementHeader stop;
 };
 
 /// Walks the dataset of `layout` to the first top-level element at or after `stop_key` (values

@@ -30,6 +30,27 @@ ssize_t CallbackSource::read(unsigned char *buffer, size_t length, uint64_t) {
     return got;
 }
 
+bool FilePrefix::peek(uint64_t offset, size_t length, unsigned char *out) {
+    if (offset > size_ || length > size_ - offset) return false;
+    if (offset + length <= bytes_.size()) {
+        std::memcpy(out, bytes_.data() + offset, length);
+        return true;
+    }
+    if (!source_->seekable()) return false;
+    size_t filled = 0;
+    while (filled < length) {
+        const ssize_t got = source_->read(out + filled, length - filled, offset + filled);
+        if (got > 0) {
+            filled += static_cast<size_t>(got);
+        } else if (got < 0 && errno == EINTR) {
+            continue;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
 bool FilePrefix::ensure(uint64_t end) {
     if (end > size_) end = size_;
     if (end <= bytes_.size()) return refusal_.empty() && !itemBudgetExceeded();

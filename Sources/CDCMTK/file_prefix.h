@@ -25,6 +25,8 @@ public:
     virtual ~ByteSource() = default;
     // Up to `length` bytes into `buffer`; 0 at the end, -1 with errno set on a read error.
     virtual ssize_t read(unsigned char *buffer, size_t length, uint64_t offset) = 0;
+    // Whether `read` takes any offset (a file, bytes in memory), not only where the last one ended.
+    virtual bool seekable() const { return true; }
 };
 
 // A file's descriptor, owned and closed.
@@ -53,6 +55,7 @@ class CallbackSource final : public ByteSource {
 public:
     CallbackSource(cdcmtk_read_callback callback, void *context) : callback_(callback), context_(context) {}
     ssize_t read(unsigned char *buffer, size_t length, uint64_t) override;
+    bool seekable() const override { return false; }
 
 private:
     cdcmtk_read_callback callback_;
@@ -102,6 +105,13 @@ public:
     // Whether [offset, offset + length) is in memory, reading it if need be.
     // Unlike `ensure`, never marks the limit exceeded: looking ahead is not reading.
     bool has(uint64_t offset, uint64_t length);
+
+    // Whether bytes anywhere in the file can be peeked at, not only the ones read in order.
+    bool seekable() const { return source_->seekable(); }
+    // Copies [offset, offset + length) into `out` without keeping it (past the prefix, read from the
+    // source where it can seek: a few bytes far into the pixel data, say). False when the file ends
+    // first, a read fails or the source cannot seek.
+    bool peek(uint64_t offset, size_t length, unsigned char *out);
 
 private:
     void countItemStarts();

@@ -3,6 +3,7 @@
 // the accessors of a parsed file).
 
 #include "directory_records.h"
+#include "pixel_data_extent.h"
 #include "shim.h"
 
 #include <dcmtk/dcmdata/dcdeftag.h>
@@ -138,6 +139,15 @@ E_TransferSyntax mislabelled_encoding(const DatasetLayout &layout) {
 
 enum class ParseOutcome { parsed, failed, needsDeeperStack };
 
+// Adds a pixel-data-truncated issue to `issues` when the image is cut short (pixel_data_extent.h);
+// never for a deflated dataset, whose bytes are no elements to step over.
+void note_missing_pixel_data(std::vector<ReadIssue> &issues, FilePrefix &prefix, const DatasetLayout &layout,
+                             const HeaderWalk &walk) {
+    if (layout.declaredTransferSyntax == kDeflatedTransferSyntax) return;
+    std::string missing = missing_pixel_data(prefix, layout, walk);
+    if (!missing.empty()) issues.push_back(ReadIssue{CDCMTK_READ_ISSUE_PIXEL_DATA_TRUNCATED, std::move(missing)});
+}
+
 // Whether the parse hands DCMTK the dataset's top-level element `key`: a standard one the caller
 // wants. Never one of group 0002 (the meta group is handed over whole before the dataset): in the
 // dataset it is not the meta group, and handed over first it would read as one.
@@ -219,7 +229,10 @@ ParseOutcome parse_within_budget(cdcmtk_file &file, cdcmtk_tag stop_before, cdcm
         if (prefix.itemBudgetExceeded()) return ParseOutcome::needsDeeperStack;
         if (parse_selected_elements(file, layout, walk, limits, stop)) {
             const unsigned depth = sequence_depth(file.format->getDataset(), limits.max_sequence_depth + 1);
-            if (depth <= limits.max_sequence_depth) return ParseOutcome::parsed;
+            if (depth <= limits.max_sequence_depth) {
+                note_missing_pixel_data(file.issues, prefix, layout, walk);
+                return ParseOutcome::parsed;
+            }
         }
     }
 
@@ -293,6 +306,7 @@ ParseOutcome parse_within_budget(cdcmtk_file &file, cdcmtk_tag stop_before, cdcm
         parsed.issues.push_back(break_issue(condition, ranOut, parsed.position));
     } else if (stop != DCM_UndefinedTagKey) {
         recover_after_stray_items(file.prefix, parsed, stop);
+        note_missing_pixel_data(parsed.issues, prefix, layout, walk);
     }
     if (prefix.itemBudgetExceeded()) return ParseOutcome::needsDeeperStack;
 

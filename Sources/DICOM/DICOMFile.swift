@@ -85,6 +85,7 @@ final class DICOMFile {
             case CDCMTK_READ_ISSUE_TRUNCATED: return ReadIssue(kind: .truncated, detail: text)
             case CDCMTK_READ_ISSUE_STRAY_ITEM: return ReadIssue(kind: .strayItem, detail: text)
             case CDCMTK_READ_ISSUE_TRANSFER_SYNTAX_MISMATCH: return ReadIssue(kind: .transferSyntaxMismatch, detail: text)
+            case CDCMTK_READ_ISSUE_PIXEL_DATA_TRUNCATED: return ReadIssue(kind: .pixelDataTruncated, detail: text)
             default: return ReadIssue(kind: .parseStopped, detail: text)
             }
         }

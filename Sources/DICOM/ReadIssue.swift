@@ -11,6 +11,9 @@ public struct ReadIssue: Sendable, Hashable, Encodable {
         case strayItem = "stray-item"
         /// The file meta declares another transfer syntax than the dataset uses; read as the bytes are.
         case transferSyntaxMismatch = "transfer-syntax-mismatch"
+        /// The header is whole, but the file ends inside its pixel data, or holds less of it than
+        /// the image's attributes need: an image cut short.
+        case pixelDataTruncated = "pixel-data-truncated"
     }
 
     public var kind: Kind
@@ -22,6 +25,7 @@ public struct ReadIssue: Sendable, Hashable, Encodable {
         self.detail = detail
     }
 
-    /// Whether attributes after the place it names may be missing: the file is damaged.
-    public var isDamage: Bool { kind == .truncated || kind == .parseStopped }
+    /// Whether the file is damaged: attributes after the place it names may be missing, or its
+    /// pixel data is cut short.
+    public var isDamage: Bool { kind == .truncated || kind == .parseStopped || kind == .pixelDataTruncated }
 }

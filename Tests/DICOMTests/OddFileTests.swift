@@ -47,6 +47,44 @@ struct OddFileTests {
         #expect(header.readIssues.isEmpty)
     }
 
+    @Test(
+        "An image cut inside its pixel data, native or encapsulated, is found cut by lengths alone; whole, it is not",
+        arguments: [
+            "ENCODINGS/BIG_ENDIAN.dcm", "ENCODINGS/ENHANCED_MR.dcm", "ENCODINGS/JPEG2000.dcm",
+            "ENCODINGS/JPEG_LOSSLESS.dcm", "ENCODINGS/META_NO_PREAMBLE.dcm", "ENCODINGS/RAW_EXPLICIT",
+            "ENCODINGS/RAW_IMPLICIT", "ENCODINGS/RLE.dcm", "ENCODINGS/UN_VR.dcm", "CSPINE_CT/IMAGES/SAG_009.dcm",
+        ])
+    func pixelDataCutShort(relative: String) throws {
+        let whole = try #require(FileManager.default.contents(atPath: SampleStudies.path(relative)))
+        #expect(try DICOMReader().readHeader(at: SampleStudies.path(relative)).readIssues.isEmpty)
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        for cut in [2, 30] {
+            let path = try folder.write("cut-\(cut)", Array(whole.dropLast(cut)))
+            let header = try DICOMReader().readHeader(at: path)
+            #expect(header.instance.sopInstanceUID != nil)
+            #expect(header.readIssues.map(\.kind) == [.pixelDataTruncated], "\(relative) less \(cut) bytes")
+            #expect(header.readIssues.allSatisfy { $0.isDamage })
+        }
+    }
+
+    @Test("Native pixel data shorter than Rows, Columns, BitsAllocated and NumberOfFrames need is cut short")
+    func pixelDataShorterThanTheImage() throws {
+        var bytes = try #require(FileManager.default.contents(atPath: SampleStudies.path("ENCODINGS/RAW_EXPLICIT")))
+        // The file ends with its Pixel Data, OW of 2048 bytes: the value and its length both halved,
+        // as a writer that stopped halfway through the pixels and fixed up the length would leave it.
+        let header = Data([0xE0, 0x7F, 0x10, 0x00, 0x4F, 0x57, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00])
+        let at = try #require(bytes.range(of: header))
+        bytes.replaceSubrange(at.upperBound - 4..<at.upperBound, with: [0x00, 0x04, 0x00, 0x00])
+        bytes.removeLast(1024)
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = try folder.write("half", Array(bytes))
+        let issues = try DICOMReader().readHeader(at: path).readIssues
+        #expect(issues.map(\.kind) == [.pixelDataTruncated])
+        #expect(issues.first?.detail.contains("holds 1024 bytes") == true, "\(issues)")
+    }
+
     @Test("A stray item before the UIDs is stepped over and the rest read")
     func strayItem() throws {
         let header = try header("stray-item-before-uids.dcm")

@@ -118,6 +118,9 @@ typedef enum cdcmtk_read_issue_kind {
     /// The meta group declares another transfer syntax than the dataset's bytes use; the dataset
     /// was read as its bytes are.
     CDCMTK_READ_ISSUE_TRANSFER_SYNTAX_MISMATCH = 4,
+    /// The header is whole, but the file ends inside its Pixel Data, or holds less pixel data
+    /// than the image's attributes need (told from lengths, nothing decoded).
+    CDCMTK_READ_ISSUE_PIXEL_DATA_TRUNCATED = 5,
 } cdcmtk_read_issue_kind;
 
 /// Opens and parses `path` (below the folder open as `root`, through cdcmtk_open_beneath, when
