@@ -135,7 +135,7 @@ public final class Inbox: Sendable {
 
     /// One pass: lists every drop, waits `settle`, lists again, and takes in each drop that is
     /// ready. A ready drop whose DICOMDIR lists files that are not there yet keeps waiting; once its
-    /// newest file is older than `incompleteTimeout`, it is taken into quarantine as `incomplete`.
+    /// newest file is older than `incompleteTimeout`, it is taken in as it is, held as `incomplete`.
     /// Returns the receipts of the drops taken in by this watcher, and how many drops are still
     /// waiting (being copied, or missing files their DICOMDIR lists).
     public func processReadyDrops(
@@ -164,11 +164,11 @@ public final class Inbox: Sendable {
                     waiting += 1
                     continue
                 }
-                dropOptions.quarantineReason = SubmissionRecord.Finding(
+                dropOptions.findings.append(SubmissionRecord.Finding(
                     severity: .error, code: "incomplete",
                     message:
                         "\(missing.count) files the DICOMDIR lists did not arrive within \(Int(incompleteTimeout)) s, "
-                        + "e.g. \(missing[0])")
+                        + "e.g. \(missing[0])"))
             }
             if let receipt = try await take(name, options: dropOptions) { receipts.append(receipt) }
         }

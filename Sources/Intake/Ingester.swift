@@ -65,8 +65,6 @@ public final class Ingester: Sendable {
         /// Where the drop came from, when it is read from elsewhere (an inbox claim); the path read
         /// otherwise.
         public var source: String?
-        /// Quarantine the submission whatever it holds, for this reason (an incomplete copy).
-        public var quarantineReason: SubmissionRecord.Finding?
         /// What staff typed in the drop's `submission.json`: requester, and the patient to check the
         /// headers against.
         public var form: SubmissionForm?
@@ -77,6 +75,8 @@ public final class Ingester: Sendable {
         /// The drop is the intake's own (an inbox claim): read it where it is, then move it into the
         /// store or quarantine (a rename on one file system; copy, fsync, verify, delete across two).
         public var takeOver = false
+        /// The submission replaces the quarantined entry of the same id (a retry).
+        var replacing = false
         /// This drop's place in a batch whose reads take turns in the drops' order.
         var readTurn: DropBatch.Turn?
         /// This drop's place in a batch whose catalog transactions keep the drops' order.
@@ -133,12 +133,15 @@ public final class Ingester: Sendable {
         }
         var record = assembly.record(
             receivedAt: started, source: options.source ?? drop, priority: options.priority,
-            quarantineReason: options.quarantineReason ?? overLimit)
+            quarantineReason: overLimit)
         record.filesInPlace = options.inPlace
         let catalogFindings: [SubmissionRecord.Finding]
         await options.commitTurn?.begin()
         do {
-            catalogFindings = try await catalog.record(record, duplicates: DuplicateRule())
+            let recorded = try await catalog.record(
+                record, duplicates: DuplicateRule(), outcome: OutcomeRule(), replacing: options.replacing)
+            record.status = recorded.status
+            catalogFindings = recorded.duplicateFindings
             options.commitTurn?.end()
         } catch {
             options.commitTurn?.end()
@@ -157,6 +160,8 @@ public final class Ingester: Sendable {
             // The folder that becomes store/<id> or quarantine/<id>: our copy, or the drop taken over.
             let kept = copying ? staging : drop
             var report: Data?
+            // A retry's findings replace the ones its quarantined entry had.
+            if options.replacing { unlink(kept + "/REPORT.json") }
             if record.status == .quarantined {
                 // What staff read to fix the drop: its findings, next to its files.
                 let encoder = JSONEncoder()
@@ -179,7 +184,7 @@ public final class Ingester: Sendable {
         }
         let errorCodes = Set(receipt.findings.filter { $0.severity == "error" }.map(\.code)).sorted()
         logger.info(
-            record.status == .quarantined ? "quarantined" : "ingested",
+            record.status == .accepted ? "ingested" : "\(record.status.rawValue)",
             metadata: [
                 "submission": "\(id)", "instances": "\(receipt.counts.instances)", "files": "\(receipt.counts.files)",
                 "errors": "\(errorCodes.joined(separator: ","))",
@@ -379,8 +384,22 @@ public final class Ingester: Sendable {
         }
     }
 
-    /// Finishes or removes what an interrupted ingest left in the store.
+    /// Finishes or removes what an interrupted ingest left in the store, and finishes the move of a
+    /// retried submission that left the quarantine in the catalog but not yet on disk.
     private func recoverInterruptedIngests() async throws(IntakeError) {
+        for id in (try? FileManager.default.contentsOfDirectory(atPath: home.quarantinePath)) ?? [] {
+            guard let status = try? await catalog.submissionStatus(id), status != .quarantined,
+                status != .retried,
+                // A retry going on holds the lock of its staging name until it has moved the folder.
+                let lock = try? ExclusiveFileLock(path: home.storePath + "/.staging-" + id + ".lock", wait: false)
+            else { continue }
+            defer { lock.release() }
+            let folder = home.quarantinePath + "/" + id
+            guard FileManager.default.fileExists(atPath: folder) else { continue }
+            unlink(folder + "/REPORT.json")
+            try moveTakenOver(folder, to: home.storePath + "/" + id)
+            logger.notice("finished an interrupted retry", metadata: ["submission": "\(id)"])
+        }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: home.storePath)) ?? []
         ExclusiveFileLock.removeAbandoned(in: home.storePath) { [home] staging in home.storePath + "/" + staging }
         for name in names where name.hasPrefix(".moving-") && !name.hasSuffix(".lock") {
@@ -419,31 +438,32 @@ public final class Ingester: Sendable {
         return UTCTime.format(Date(), "%Y%m%d-%H%M%S") + "-" + random
     }
 
-    /// Puts a quarantined submission, fixed by staff in `quarantine/<id>/`, through again as a new
-    /// submission. When it is accepted, the old one is marked `retried` and its folder removed; when
-    /// it is quarantined again, both stay for staff to look at.
-    public func retryQuarantined(_ id: String, options: Options = Options()) async throws(IntakeError) -> Receipt {
+    /// Puts a quarantined submission through the rules again, read where it is kept
+    /// (`quarantine/<id>/`), as the same entry: its catalog rows are replaced in one transaction,
+    /// and its folder moves into the store when it is no longer quarantined. For a drop that was
+    /// refused for a reason since mended (a limit raised, a reader updated).
+    public func retry(_ id: String, options: Options = Options()) async throws(IntakeError) -> Receipt {
         let folder = home.quarantinePath + "/" + id
+        let detail: SubmissionDetail?
         do {
-            guard try await catalog.submissionStatus(id) == .quarantined else {
-                throw IntakeError.unreadableDrop("\(id) is not a quarantined submission")
-            }
-        } catch let error as IntakeError {
-            throw error
+            detail = try await catalog.submissionDetail(id)
         } catch {
             throw IntakeError.environment("\(error)")
         }
-        var retry = options
-        retry.ignoredPaths.insert("REPORT.json")
-        let receipt = try await ingest(drop: folder, options: retry)
-        if receipt.status == SubmissionRecord.Status.accepted.rawValue {
-            do {
-                try await catalog.markRetried(id, as: receipt.submissionId)
-                try FileManager.default.removeItem(atPath: folder)
-            } catch {
-                throw IntakeError.environment("retried as \(receipt.submissionId), but: \(error)")
-            }
+        guard let detail else { throw IntakeError.unreadableDrop("there is no submission \(id)") }
+        guard detail.status == .quarantined, detail.decision == nil else {
+            let state = detail.decision?.kind.rawValue ?? detail.status.rawValue
+            throw IntakeError.unreadableDrop(
+                "submission \(id) is \(state): only a quarantined one is read again; a held one is released or dismissed")
         }
-        return receipt
+        var retry = options
+        retry.submissionID = id
+        retry.source = detail.source
+        retry.note = detail.note
+        retry.priority = detail.priority
+        retry.takeOver = true
+        retry.replacing = true
+        retry.ignoredPaths.insert("REPORT.json")
+        return try await ingest(drop: folder, options: retry)
     }
 }

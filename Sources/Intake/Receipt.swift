@@ -22,7 +22,10 @@ public struct Receipt: Sendable, Encodable {
     }
 
     public var submissionId: String
+    /// `accepted`, `held` or `quarantined`.
     public var status: String
+    /// Why it is held or quarantined, in plain words (`OutcomeRule`); empty when accepted.
+    public var reasons: [String]
     public var source: String
     /// Where the files are kept: the store folder, or the source itself with `--in-place`.
     public var storedAt: String
@@ -33,6 +36,9 @@ public struct Receipt: Sendable, Encodable {
     public var attachments: [String]
     public var findings: [Finding]
 
-    /// Whether any finding is an error: `ingest` then exits 1.
+    /// Whether any finding is an error.
     public var hasErrors: Bool { findings.contains { $0.severity == "error" } }
+
+    /// Not accepted, or accepted with an error finding: `ingest` then exits 1.
+    public var needsAPerson: Bool { status != SubmissionRecord.Status.accepted.rawValue || hasErrors }
 }

@@ -4,7 +4,7 @@ import StudyCatalog
 
 /// The identity rules: patients on one disc, one PatientID under two names.
 extension SubmissionAssembly {
-    /// `multiple-patients`, `identity-conflict` and `empty-submission`.
+    /// `patient-not-on-form`, `multiple-patients`, `identity-conflict` and `empty-submission`.
     func identityFindings() -> [Finding] {
         var result: [Finding] = []
         if let form, !instances.isEmpty, form.patientName != nil || form.patientBirthDate != nil {
@@ -18,7 +18,7 @@ extension SubmissionAssembly {
                     .compactMap { $0 }.joined(separator: " and ")
                 result.append(
                     Finding(
-                        severity: .warning, code: "identity-conflict",
+                        severity: .error, code: "patient-not-on-form",
                         message:
                             "the patient \(fields) typed in \(SubmissionForm.fileName) match no patient in the headers",
                         path: SubmissionForm.fileName))
@@ -29,10 +29,12 @@ extension SubmissionAssembly {
                 Finding(severity: .error, code: "empty-submission", message: "no readable DICOM instance was found"))
         }
         if patients.count > 1 {
+            let expected = form?.multiplePatients == true
             result.append(
                 Finding(
-                    severity: .warning, code: "multiple-patients",
-                    message: "\(patients.count) patients on one submission"))
+                    severity: expected ? .info : .warning, code: "multiple-patients",
+                    message: "\(patients.count) patients on one submission"
+                        + (expected ? ", as \(SubmissionForm.fileName) says" : "")))
         }
         let byID = Dictionary(grouping: patients.filter { $0.patientID != nil }) {
             ($0.patientID ?? "") + "\u{0}" + ($0.issuerOfPatientID ?? "")
@@ -51,8 +53,11 @@ extension SubmissionAssembly {
         let all = (record.findings + catalogFindings).sorted { ($0.severity, $0.code) < ($1.severity, $1.code) }
         let dicomCount = files.filter { $0.role == .dicom || $0.role == .dicomdir }
             .count
+        let codes = Set(all.filter { $0.severity != .info }.map(\.code)).sorted()
         return Receipt(
-            submissionId: id, status: record.status.rawValue, source: record.source, storedAt: storedAt,
+            submissionId: id, status: record.status.rawValue,
+            reasons: OutcomeRule.reasons(status: record.status, findingCodes: codes), source: record.source,
+            storedAt: storedAt,
             counts: Receipt.Counts(
                 files: files.count, dicom: dicomCount, nonDicom: files.count - dicomCount, patients: patients.count,
                 studies: studyOrder.count, series: seriesOrder.count, instances: instances.count,

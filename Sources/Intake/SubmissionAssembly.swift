@@ -212,7 +212,9 @@ struct SubmissionAssembly {
     }
 
     /// The catalog record. `quarantineReason`, when given, quarantines the submission whatever it
-    /// holds (an incomplete copy); without one, a submission with no readable instance is quarantined.
+    /// holds (more files than are read); without one, a submission with no readable instance is
+    /// quarantined. Otherwise its status is `OutcomeRule`'s on its own findings: the catalog decides
+    /// again once it has judged the duplicates.
     func record(
         receivedAt: Date, source: String, priority: SubmissionRecord.Priority, quarantineReason: Finding? = nil
     ) -> SubmissionRecord {
@@ -264,6 +266,8 @@ struct SubmissionAssembly {
             findings: findings + identityFindings() + consistencyFindings() + completenessFindings()
                 + readinessFindings() + (quarantineReason.map { [$0] } ?? []))
         record.requester = form?.requester
+        // Usable, unless a finding holds it; the catalog decides again with the duplicates.
+        record.status = OutcomeRule().status(of: record, duplicateFindings: [])
         return record
     }
 

@@ -7,7 +7,7 @@ import StudyCatalog
 ///
 /// ```json
 /// {"note": "OPLL between C3 and C4, extended to C2", "priority": "urgent", "requester": "Dr. Weiss",
-///  "PatientName": "MÜLLER^JÜRGEN", "PatientBirthDate": "19510707"}
+///  "PatientName": "MÜLLER^JÜRGEN", "PatientBirthDate": "19510707", "multiplePatients": false}
 /// ```
 public struct SubmissionForm: Decodable, Sendable, Equatable {
     public static let fileName = "submission.json"
@@ -18,9 +18,11 @@ public struct SubmissionForm: Decodable, Sendable, Equatable {
     /// As staff typed it: compared with the headers, never trusted over them.
     public var patientName: String?
     public var patientBirthDate: String?
+    /// Staff know the drop holds several patients (a family's discs in one folder): no hold for it.
+    public var multiplePatients: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case note, priority, requester
+        case note, priority, requester, multiplePatients
         case patientName = "PatientName"
         case patientBirthDate = "PatientBirthDate"
     }

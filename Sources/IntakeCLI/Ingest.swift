@@ -12,8 +12,9 @@ extension IntakeCommand {
             discussion: """
                 Each PATH is copied into <home>/store/<submission-id>/ (never changed) or, with
                 --in-place, indexed where it is. Prints a receipt per submission. Exits 1 when a
-                submission has an error finding (a truncated file, a file the DICOMDIR lists but the
-                disc lacks, …), 2 when a PATH or the home cannot be used.
+                submission is held for a person (a patient not on the form, an image cut short, a
+                file the DICOMDIR lists but the disc lacks, …), quarantined, or has an error finding;
+                2 when a PATH or the home cannot be used.
                 """
         )
 
@@ -87,7 +88,7 @@ extension IntakeCommand {
                 print(receipts.map(\.text).joined(separator: "\n"))
             }
             if unusablePaths > 0 { throw ExitCode(2) }
-            if receipts.contains(where: \.hasErrors) { throw ExitCode(1) }
+            if receipts.contains(where: \.needsAPerson) { throw ExitCode(1) }
         }
     }
 }
@@ -99,6 +100,7 @@ extension Receipt {
     var text: String {
         var lines = [
             "Submission \(submissionId): \(status)",
+        ] + reasons.map { "  why        \($0)" } + [
             "  source     \(source)",
             "  stored at  \(storedAt)",
             "  files      \(counts.files) (\(counts.dicom) DICOM, \(counts.nonDicom) other)",

@@ -12,7 +12,7 @@ struct IntakeCommand: AsyncParsableCommand {
             Exit codes: 0 success, 1 the data has errors, 2 usage or environment error.
             """,
         subcommands: [
-            Inspect.self, Validate.self, Ingest.self, Query.self, Show.self, Queue.self, Quarantine.self, Stats.self,
+            Inspect.self, Validate.self, Ingest.self, Query.self, Show.self, Queue.self, Submissions.self, Stats.self,
             Watch.self, Check.self, CatalogCommand.self, Serve.self, Preview.self,
         ]
     )

@@ -6,21 +6,44 @@ extension PostgresCatalog {
     /// Rows per INSERT of the many-row tables: PostgreSQL takes at most 65,535 parameters.
     static let rowsPerInsert = 4000
 
-    public func record(_ submission: SubmissionRecord, duplicates policy: any DuplicatePolicy)
-        async throws(CatalogError) -> [SubmissionRecord.Finding]
-    {
+    public func record(
+        _ submission: SubmissionRecord, duplicates: any DuplicatePolicy, outcome: any OutcomePolicy, replacing: Bool
+    ) async throws(CatalogError) -> RecordedSubmission {
         try await write(context: "recording submission \(submission.id)") { connection in
-            try await Self.insert(submission, duplicates: policy, into: connection)
+            try await Self.insert(
+                submission, duplicates: duplicates, outcome: outcome, replacing: replacing, into: connection)
         }
     }
 
     /// The few-row tables a statement per row; instances, files and findings in batches, so that a
     /// 4,000-file disc costs a handful of round trips, not thousands.
     private static func insert(
-        _ submission: SubmissionRecord, duplicates policy: any DuplicatePolicy, into connection: PostgresConnection
-    ) async throws -> [SubmissionRecord.Finding] {
-        let id = submission.id
+        _ given: SubmissionRecord, duplicates policy: any DuplicatePolicy, outcome: any OutcomePolicy,
+        replacing: Bool, into connection: PostgresConnection
+    ) async throws -> RecordedSubmission {
+        let id = given.id
         try await run(connection, SQLStatement("SELECT pg_advisory_xact_lock(?)", [.integer(recordLock)]))
+        if replacing {
+            guard try await !rows(connection, SubmissionRows.replaceableEntry(id)).isEmpty else {
+                throw CatalogError(
+                    code: .stateConflict, context: "retrying \(id)", detail: "it is not an undecided quarantined entry")
+            }
+            for sql in SubmissionRows.removeQuarantinedEntry { try await run(connection, SQLStatement(sql, [.text(id)])) }
+        }
+        let uids = Array(Set(given.instances.map(\.sopInstanceUID)))
+        var held: [SubmissionWritePlan.HeldInstance] = []
+        if !uids.isEmpty {
+            let query = PostgresQuery(
+                unsafeSQL: SubmissionRows.heldInstanceColumns + " WHERE i.sopInstanceUID = ANY($1)",
+                binds: {
+                    var bindings = PostgresBindings(); bindings.append(uids); return bindings
+                }())
+            held = try await rows(connection, query, returning: SubmissionRows.heldInstanceTypes)
+                .map(SubmissionRows.heldInstance)
+        }
+        let plan = SubmissionWritePlan(given, held: held, policy: policy)
+        var submission = given
+        submission.status = outcome.status(of: given, duplicateFindings: plan.findings)
         try await run(
             connection, SQLStatement(SubmissionRows.insertSubmission.sql, SubmissionRows.submission(submission)))
         for study in submission.studies {
@@ -51,18 +74,6 @@ extension PostgresCatalog {
                         [.text(series.seriesInstanceUID), .text(level), .text(series.studyInstanceUID)]))
             }
         }
-        let uids = Array(Set(submission.instances.map(\.sopInstanceUID)))
-        var held: [SubmissionWritePlan.HeldInstance] = []
-        if !uids.isEmpty {
-            let query = PostgresQuery(
-                unsafeSQL: SubmissionRows.heldInstanceColumns + " WHERE i.sopInstanceUID = ANY($1)",
-                binds: {
-                    var bindings = PostgresBindings(); bindings.append(uids); return bindings
-                }())
-            held = try await rows(connection, query, returning: SubmissionRows.heldInstanceTypes)
-                .map(SubmissionRows.heldInstance)
-        }
-        let plan = SubmissionWritePlan(submission, held: held, policy: policy)
         var rowIDs = plan.heldRowIDs
         for batch in plan.newInstances.chunked(rowsPerInsert) {
             let sql =
@@ -90,8 +101,10 @@ extension PostgresCatalog {
         if submission.status == .accepted {
             try await run(connection, SQLStatement(SubmissionRows.insertReview.sql, SubmissionRows.review(submission)))
         }
-        try await run(connection, SQLStatement(SubmissionRows.insertEvent.sql, SubmissionRows.event(submission)))
-        return plan.findings
+        try await run(
+            connection,
+            SQLStatement(SubmissionRows.insertEvent.sql, SubmissionRows.event(submission, replacing: replacing)))
+        return RecordedSubmission(status: submission.status, duplicateFindings: plan.findings)
     }
 
     static func insertBatches(
@@ -111,22 +124,23 @@ extension PostgresCatalog {
         _ = try await rows(connection, statement)
     }
 
-    public func markRetried(_ id: String, as newSubmissionId: String, at time: Date) async throws(CatalogError) {
-        try await write(context: "retrying \(id)") { connection in
+    public func decide(_ id: String, _ decision: SubmissionDecision, at time: Date) async throws(CatalogError) {
+        try await write(context: "\(decision.action) \(id)") { connection in
             let changed = try await Self.rows(
                 connection,
-                SQLStatement(
-                    "UPDATE submission SET status = 'retried' WHERE id = ? AND status = 'quarantined' RETURNING id",
-                    [.text(id)], returning: [.text]))
+                SQLStatement(decision.sql + " RETURNING id", decision.arguments(at: time) + [.text(id)], returning: [.text]))
             guard changed.count == 1 else {
-                throw CatalogError(code: .stateConflict, context: "retrying \(id)", detail: "it is not quarantined")
+                throw decision.conflict(
+                    id: id, current: try await Self.rows(connection, SubmissionDecision.currentState(of: id)).first)
+            }
+            if decision.kind == .released {
+                try await Self.run(connection, SQLStatement(SubmissionDecision.queueReleased.sql, [.text(id)]))
             }
             try await Self.run(
                 connection,
                 SQLStatement(
                     SubmissionRows.insertEvent.sql,
-                    SubmissionRows.audit(
-                        actor: "intake", action: "retried-as " + newSubmissionId, subject: id, at: time)))
+                    SubmissionRows.audit(actor: decision.person, action: decision.action, subject: id, at: time)))
         }
     }
 

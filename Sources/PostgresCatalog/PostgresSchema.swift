@@ -173,5 +173,17 @@ enum PostgresSchema {
                 "CREATE INDEX seriesLevel_level_study ON seriesLevel(level, studyInstanceUID)",
             ]
         ),
+        (
+            // A person's decision on a held or quarantined submission: release or dismissal, by
+            // whom, when, and the note or reason given.
+            "pg3-submission-decision",
+            [
+                "ALTER TABLE submission ADD COLUMN decision TEXT",
+                "ALTER TABLE submission ADD COLUMN decidedBy TEXT",
+                "ALTER TABLE submission ADD COLUMN decidedAt TIMESTAMPTZ",
+                "ALTER TABLE submission ADD COLUMN decisionNote TEXT",
+                "CREATE INDEX submission_status ON submission(status, receivedAt)",
+            ]
+        ),
     ]
 }

@@ -3,11 +3,11 @@ import GRDB
 import StudyCatalog
 
 extension SQLiteCatalog {
-    public func record(_ submission: SubmissionRecord, duplicates policy: any DuplicatePolicy)
-        async throws(CatalogError) -> [SubmissionRecord.Finding]
-    {
+    public func record(
+        _ submission: SubmissionRecord, duplicates: any DuplicatePolicy, outcome: any OutcomePolicy, replacing: Bool
+    ) async throws(CatalogError) -> RecordedSubmission {
         try await write(context: "recording submission \(submission.id)") { db in
-            try Self.insert(submission, duplicates: policy, into: db)
+            try Self.insert(submission, duplicates: duplicates, outcome: outcome, replacing: replacing, into: db)
         }
     }
 
@@ -20,11 +20,31 @@ extension SQLiteCatalog {
     /// One row at a time through cached statements (in-process, SQLite needs no batched inserts);
     /// the instances already held looked up a batch of UIDs at a time.
     private static func insert(
-        _ submission: SubmissionRecord, duplicates policy: any DuplicatePolicy, into db: Database
-    )
-        throws -> [SubmissionRecord.Finding]
-    {
-        let id = submission.id
+        _ given: SubmissionRecord, duplicates policy: any DuplicatePolicy, outcome: any OutcomePolicy,
+        replacing: Bool, into db: Database
+    ) throws -> RecordedSubmission {
+        let id = given.id
+        if replacing {
+            guard try !rows(db, SubmissionRows.replaceableEntry(id)).isEmpty else {
+                throw CatalogError(
+                    code: .stateConflict, context: "retrying \(id)", detail: "it is not an undecided quarantined entry")
+            }
+            for sql in SubmissionRows.removeQuarantinedEntry { try execute(db, sql, [.text(id)]) }
+        }
+        var held: [SubmissionWritePlan.HeldInstance] = []
+        // The instances already held, a few hundred UIDs a statement (one statement per UID was a
+        // quarter of the transaction); a short last batch repeats its last UID, so that one cached
+        // statement serves every batch.
+        for uids in Array(Set(given.instances.map(\.sopInstanceUID))).chunked(heldLookupBatch) {
+            let padded = uids + Array(repeating: uids.last!, count: heldLookupBatch - uids.count)
+            held += try rows(
+                db,
+                SQLStatement(heldLookup, padded.map(CatalogValue.text), returning: SubmissionRows.heldInstanceTypes)
+            ).map(SubmissionRows.heldInstance)
+        }
+        let plan = SubmissionWritePlan(given, held: held, policy: policy)
+        var submission = given
+        submission.status = outcome.status(of: given, duplicateFindings: plan.findings)
         try execute(db, SubmissionRows.insertSubmission.sql, SubmissionRows.submission(submission))
         for study in submission.studies {
             let patient = try rows(
@@ -47,18 +67,6 @@ extension SQLiteCatalog {
                     [.text(series.seriesInstanceUID), .text(level), .text(series.studyInstanceUID)])
             }
         }
-        var held: [SubmissionWritePlan.HeldInstance] = []
-        // The instances already held, a few hundred UIDs a statement (one statement per UID was a
-        // quarter of the transaction); a short last batch repeats its last UID, so that one cached
-        // statement serves every batch.
-        for uids in Array(Set(submission.instances.map(\.sopInstanceUID))).chunked(heldLookupBatch) {
-            let padded = uids + Array(repeating: uids.last!, count: heldLookupBatch - uids.count)
-            held += try rows(
-                db,
-                SQLStatement(heldLookup, padded.map(CatalogValue.text), returning: SubmissionRows.heldInstanceTypes)
-            ).map(SubmissionRows.heldInstance)
-        }
-        let plan = SubmissionWritePlan(submission, held: held, policy: policy)
         var rowIDs = plan.heldRowIDs
         let insertInstance = SubmissionRows.insert(into: "instance", columns: SubmissionRows.instanceColumns, rows: 1)
         for instance in plan.newInstances {
@@ -81,20 +89,22 @@ extension SQLiteCatalog {
         if submission.status == .accepted {
             try execute(db, SubmissionRows.insertReview.sql, SubmissionRows.review(submission))
         }
-        try execute(db, SubmissionRows.insertEvent.sql, SubmissionRows.event(submission))
-        return plan.findings
+        try execute(db, SubmissionRows.insertEvent.sql, SubmissionRows.event(submission, replacing: replacing))
+        return RecordedSubmission(status: submission.status, duplicateFindings: plan.findings)
     }
 
-    public func markRetried(_ id: String, as newSubmissionId: String, at time: Date) async throws(CatalogError) {
-        try await write(context: "retrying \(id)") { db in
-            try Self.execute(
-                db, "UPDATE submission SET status = 'retried' WHERE id = ? AND status = 'quarantined'", [.text(id)])
+    public func decide(_ id: String, _ decision: SubmissionDecision, at time: Date) async throws(CatalogError) {
+        try await write(context: "\(decision.action) \(id)") { db in
+            try Self.execute(db, decision.sql, decision.arguments(at: time) + [.text(id)])
             guard db.changesCount == 1 else {
-                throw CatalogError(code: .stateConflict, context: "retrying \(id)", detail: "it is not quarantined")
+                throw decision.conflict(id: id, current: try Self.rows(db, SubmissionDecision.currentState(of: id)).first)
+            }
+            if decision.kind == .released {
+                try Self.execute(db, SubmissionDecision.queueReleased.sql, [.text(id)])
             }
             try Self.execute(
                 db, SubmissionRows.insertEvent.sql,
-                SubmissionRows.audit(actor: "intake", action: "retried-as " + newSubmissionId, subject: id, at: time))
+                SubmissionRows.audit(actor: decision.person, action: decision.action, subject: id, at: time))
         }
     }
 

@@ -204,6 +204,18 @@ enum SQLiteSchema {
                     CREATE INDEX seriesLevel_level_study ON seriesLevel(level, studyInstanceUID);
                     """)
         }
+        // A person's decision on a held or quarantined submission: release or dismissal, by whom,
+        // when, and the note or reason given.
+        migrator.registerMigration("v7-submission-decision") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE submission ADD COLUMN decision TEXT;
+                    ALTER TABLE submission ADD COLUMN decidedBy TEXT;
+                    ALTER TABLE submission ADD COLUMN decidedAt TEXT;
+                    ALTER TABLE submission ADD COLUMN decisionNote TEXT;
+                    CREATE INDEX submission_status ON submission(status, receivedAt);
+                    """)
+        }
         return migrator
     }
 }

@@ -11,10 +11,14 @@ public protocol Catalog: AnyObject, Sendable {
 
     /// Writes a whole submission in one transaction: it is in the catalog entirely or not at all.
     /// An instance whose SOPInstanceUID the catalog (or the submission, earlier) already holds is
-    /// judged by `duplicates`: linked to the identical copy, or kept apart. An accepted submission
-    /// is queued for review. Returns the findings of those judgements.
-    func record(_ submission: SubmissionRecord, duplicates: any DuplicatePolicy) async throws(CatalogError)
-        -> [SubmissionRecord.Finding]
+    /// judged by `duplicates`: linked to the identical copy, or kept apart. Then `outcome` gives
+    /// the submission its status; an accepted one is queued for review.
+    ///
+    /// With `replacing`, the submission takes the place of the quarantined entry of the same id
+    /// (a retry): its rows are replaced in the same transaction, its audit trail kept.
+    func record(
+        _ submission: SubmissionRecord, duplicates: any DuplicatePolicy, outcome: any OutcomePolicy, replacing: Bool
+    ) async throws(CatalogError) -> RecordedSubmission
 
     /// Studies matching every filter, newest first.
     func studies(matching query: CatalogQuery) async throws(CatalogError) -> [StudySummary]
@@ -23,8 +27,9 @@ public protocol Catalog: AnyObject, Sendable {
     /// Instances matching every filter, by series and instance number.
     func instances(matching query: CatalogQuery) async throws(CatalogError) -> [InstanceSummary]
 
-    /// The copies to serve of the instances matching `query`, only from accepted submissions and
-    /// only files that are kept, by series and instance number.
+    /// The copies to serve of the instances matching `query` (an accepted submission's, or a held
+    /// one's that an accepted submission's identical file was linked to), only files that are
+    /// kept, by series and instance number.
     func storedInstances(matching query: CatalogQuery) async throws(CatalogError) -> [StoredInstance]
     /// Adds accesses to patient data to the audit trail, in one transaction.
     func recordAccesses(_ accesses: [AccessEvent]) async throws(CatalogError)
@@ -35,13 +40,16 @@ public protocol Catalog: AnyObject, Sendable {
     func submissionDetail(_ id: String) async throws(CatalogError) -> SubmissionDetail?
     /// Counts of everything cataloged.
     func statistics() async throws(CatalogError) -> CatalogStatistics
-    /// Quarantined submissions, oldest first, with the codes of their error findings.
-    func quarantinedSubmissions() async throws(CatalogError) -> [QuarantinedSubmission]
-    /// Marks a quarantined submission as put through again as `newSubmissionId`, audited.
-    func markRetried(_ id: String, as newSubmissionId: String, at time: Date) async throws(CatalogError)
+    /// Submissions with one of `statuses` (all when empty), newest first; `decided` nil takes them
+    /// whether or not a person decided, false only those nobody decided yet.
+    func submissions(statuses: [SubmissionRecord.Status], decided: Bool?, limit: Int?) async throws(CatalogError)
+        -> [SubmissionSummary]
+    /// Applies a person's decision to a submission, audited as theirs; a release queues its review.
+    /// Atomic: of two decisions at once, exactly one applies; the other gets `stateConflict`.
+    func decide(_ id: String, _ decision: SubmissionDecision, at time: Date) async throws(CatalogError)
     /// Paths of a submission's files linked to an identical copy cataloged earlier instead of kept.
     func linkedDuplicatePaths(_ id: String) async throws(CatalogError) -> [String]
-    /// Every accepted or quarantined submission with the files it expects on disk.
+    /// Every accepted, held or quarantined submission with the files it expects on disk.
     func catalogedSubmissions() async throws(CatalogError) -> [CatalogedSubmission]
 
     /// Reviews by status (nil: all) and reviewer, urgent first, then oldest first.
@@ -69,8 +77,8 @@ public protocol Catalog: AnyObject, Sendable {
 }
 
 extension Catalog {
-    public func markRetried(_ id: String, as newSubmissionId: String) async throws(CatalogError) {
-        try await markRetried(id, as: newSubmissionId, at: Date())
+    public func decide(_ id: String, _ decision: SubmissionDecision) async throws(CatalogError) {
+        try await decide(id, decision, at: Date())
     }
 
     public func reviews(status: ReviewSummary.Status?) async throws(CatalogError) -> [ReviewSummary] {

@@ -22,7 +22,8 @@ public enum CatalogTable: String, Sendable, CaseIterable {
                 [
                     ("id", .text), ("receivedAt", .timestamp), ("source", .text), ("status", .text), ("note", .text),
                     ("priority", .text), ("levelsOfConcern", .text), ("requester", .text),
-                    ("filesInPlace", .boolean),
+                    ("filesInPlace", .boolean), ("decision", .text), ("decidedBy", .text), ("decidedAt", .timestamp),
+                    ("decisionNote", .text),
                 ]
             case .patient:
                 [

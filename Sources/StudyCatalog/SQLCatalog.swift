@@ -107,10 +107,9 @@ extension SQLCatalog {
     }
 
     public func storedInstances(matching query: CatalogQuery) async throws(CatalogError) -> [StoredInstance] {
-        // The kept copy's join takes accepted submissions only: `acceptedOnly` would ask it twice.
-        var kept = query
-        kept.acceptedOnly = false
-        let filter = CatalogFilter(kept, level: .instance, dialect: dialect)
+        // The kept copy may be a held submission's, when an accepted one's identical file was linked
+        // to it: which instances are served is `acceptedOnly`'s to say.
+        let filter = CatalogFilter(query, level: .instance, dialect: dialect)
         let sql = """
             SELECT i.sopInstanceUID, i.seriesInstanceUID, se.studyInstanceUID, i.sopClassUID, i.instanceNumber,
                    i.transferSyntaxUID, i.headerDigest, f.submissionId, f.path, s.filesInPlace, s.source
@@ -118,7 +117,8 @@ extension SQLCatalog {
                  JOIN study st ON st.studyInstanceUID = se.studyInstanceUID
                  \(filter.patientJoin)
                  JOIN file f ON f.id = (SELECT kf.id FROM file kf JOIN submission ks ON ks.id = kf.submissionId
-                     WHERE kf.instanceRowID = i.id AND ks.status = 'accepted' AND (ks.filesInPlace OR NOT kf.linked)
+                     WHERE kf.instanceRowID = i.id AND ks.status IN ('accepted', 'held')
+                           AND (ks.filesInPlace OR NOT kf.linked)
                      ORDER BY kf.id LIMIT 1)
                  JOIN submission s ON s.id = f.submissionId
             \(filter.whereClause)
@@ -181,9 +181,12 @@ extension SQLCatalog {
                 SQLStatement(
                     """
                     SELECT s.receivedAt, s.source, s.status, s.note, s.requester, s.priority, s.levelsOfConcern,
-                           r.status
+                           r.status, s.decision, s.decidedBy, s.decidedAt, s.decisionNote
                     FROM submission s LEFT JOIN review r ON r.submissionId = s.id WHERE s.id = ?
-                    """, [.text(id)], returning: [.timestamp, .text, .text, .text, .text, .text, .text, .text]),
+                    """, [.text(id)],
+                    returning: [
+                        .timestamp, .text, .text, .text, .text, .text, .text, .text, .text, .text, .timestamp, .text,
+                    ]),
                 SQLStatement(
                     "SELECT severity, code, message, path, uid FROM finding WHERE submissionId = ? ORDER BY id",
                     [.text(id)], returning: [.text, .text, .text, .text, .text]),
@@ -204,26 +207,54 @@ extension SQLCatalog {
             requester: row[4].text,
             priority: row[5].text.flatMap(SubmissionRecord.Priority.init(rawValue:)) ?? .routine,
             levelsOfConcern: words(row[6].text),
-            reviewStatus: row[7].text.flatMap(ReviewSummary.Status.init(rawValue:)),
+            reviewStatus: row[7].text.flatMap(ReviewSummary.Status.init(rawValue:)), decision: decision(row[8...11]),
             attachments: results[2].compactMap { $0[0].text },
             findings: findings.sorted { ($0.severity, $0.code) < ($1.severity, $1.code) },
             studies: try await studies(matching: CatalogQuery(submissionId: id)))
     }
 
-    public func quarantinedSubmissions() async throws(CatalogError) -> [QuarantinedSubmission] {
-        let errors = dialect.distinctList(
-            "code", from: "finding f WHERE f.submissionId = s.id AND f.severity = 'error'", separator: ",")
+    public func submissions(statuses: [SubmissionRecord.Status], decided: Bool?, limit: Int?)
+        async throws(CatalogError) -> [SubmissionSummary]
+    {
+        let codes = dialect.distinctList(
+            "code", from: "finding f WHERE f.submissionId = s.id AND f.severity IN ('error', 'warning')",
+            separator: ",")
+        let names = dialect.distinctList(
+            "p.patientName",
+            from: """
+                submissionStudy ss JOIN study st ON st.studyInstanceUID = ss.studyInstanceUID
+                     JOIN patient p ON p.id = st.patientRowID WHERE ss.submissionId = s.id
+                """, separator: "\n")
+        var conditions: [String] = []
+        var arguments: [CatalogValue] = []
+        if !statuses.isEmpty {
+            conditions.append("s.status IN (" + statuses.map { _ in "?" }.joined(separator: ", ") + ")")
+            arguments += statuses.map { .text($0.rawValue) }
+        }
+        if decided == false { conditions.append("s.decision IS NULL") }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        var limitClause = ""
+        if let limit {
+            limitClause = "LIMIT ?"
+            arguments.append(.integer(Int64(limit)))
+        }
         let rows = try await fetch(
             SQLStatement(
                 """
-                SELECT s.id, s.receivedAt, s.source, \(errors)
-                FROM submission s WHERE s.status = 'quarantined' ORDER BY s.receivedAt, s.id
-                """, returning: [.text, .timestamp, .text, .text]), context: "listing quarantine")
+                SELECT s.id, s.receivedAt, s.source, s.status, s.decision, s.decidedBy, s.decidedAt, s.decisionNote,
+                       \(names), \(codes)
+                FROM submission s \(whereClause) ORDER BY s.receivedAt DESC, s.id DESC \(limitClause)
+                """, arguments,
+                returning: [.text, .timestamp, .text, .text, .text, .text, .timestamp, .text, .text, .text]),
+            context: "listing submissions")
         return rows.map { row in
-            QuarantinedSubmission(
+            SubmissionSummary(
                 id: row[0].text ?? "", receivedAt: row[1].timestamp ?? Date(timeIntervalSince1970: 0),
                 source: row[2].text ?? "",
-                errors: (row[3].text ?? "").split(separator: ",").map(String.init).sorted())
+                status: row[3].text.flatMap(SubmissionRecord.Status.init(rawValue:)) ?? .quarantined,
+                decision: decision(row[4...7]),
+                patientNames: (row[8].text ?? "").split(separator: "\n").map(String.init).sorted(),
+                findingCodes: (row[9].text ?? "").split(separator: ",").map(String.init).sorted())
         }
     }
 
@@ -242,7 +273,7 @@ extension SQLCatalog {
                 SQLStatement(
                     """
                     SELECT id, status, source, filesInPlace FROM submission
-                    WHERE status IN ('accepted', 'quarantined') ORDER BY id
+                    WHERE status IN ('accepted', 'held', 'quarantined') ORDER BY id
                     """, returning: [.text, .text, .text, .boolean]),
                 // A file linked to an earlier identical copy is not kept, unless it was cataloged where it lies.
                 SQLStatement(
@@ -342,6 +373,15 @@ public enum ReviewSQL {
             levelsOfConcern: words(row[8].text),
             patientNames: (row[9].text ?? "").split(separator: "\n").map(String.init).sorted())
     }
+}
+
+/// A person's decision from the columns decision, decidedBy, decidedAt and decisionNote.
+private func decision(_ columns: ArraySlice<CatalogValue>) -> SubmissionSummary.Decision? {
+    let values = Array(columns)
+    guard let kind = values[0].text.flatMap(SubmissionDecision.Kind.init(rawValue:)) else { return nil }
+    return SubmissionSummary.Decision(
+        kind: kind, by: values[1].text ?? "", at: values[2].timestamp ?? Date(timeIntervalSince1970: 0),
+        note: values[3].text)
 }
 
 private func words(_ text: String?) -> [String] {

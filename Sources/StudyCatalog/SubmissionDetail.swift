@@ -10,8 +10,10 @@ public struct SubmissionDetail: Sendable {
     public var requester: String?
     public var priority: SubmissionRecord.Priority
     public var levelsOfConcern: [String]
-    /// Nil for a quarantined submission, which is never queued.
+    /// Nil for a held or quarantined submission, which is not queued.
     public var reviewStatus: ReviewSummary.Status?
+    /// A person's release or dismissal.
+    public var decision: SubmissionSummary.Decision?
     /// Paths (within the submission) of reports for the reviewer.
     public var attachments: [String]
     public var findings: [SubmissionRecord.Finding]
@@ -20,8 +22,8 @@ public struct SubmissionDetail: Sendable {
     public init(
         id: String, receivedAt: Date, source: String, status: SubmissionRecord.Status, note: String?,
         requester: String?, priority: SubmissionRecord.Priority, levelsOfConcern: [String],
-        reviewStatus: ReviewSummary.Status?, attachments: [String], findings: [SubmissionRecord.Finding],
-        studies: [StudySummary]
+        reviewStatus: ReviewSummary.Status?, decision: SubmissionSummary.Decision? = nil, attachments: [String],
+        findings: [SubmissionRecord.Finding], studies: [StudySummary]
     ) {
         self.id = id
         self.receivedAt = receivedAt
@@ -32,24 +34,52 @@ public struct SubmissionDetail: Sendable {
         self.priority = priority
         self.levelsOfConcern = levelsOfConcern
         self.reviewStatus = reviewStatus
+        self.decision = decision
         self.attachments = attachments
         self.findings = findings
         self.studies = studies
     }
 }
 
-/// A quarantined submission as `intake quarantine list` shows it.
-public struct QuarantinedSubmission: Sendable, Hashable {
+/// One submission as staff list them (`intake submissions list`): what became of it, for whom,
+/// and the findings its outcome rests on.
+public struct SubmissionSummary: Sendable, Hashable {
+    /// A person's decision on it, when there was one.
+    public struct Decision: Sendable, Hashable {
+        public var kind: SubmissionDecision.Kind
+        public var by: String
+        public var at: Date
+        /// The release's note or the dismissal's reason.
+        public var note: String?
+
+        public init(kind: SubmissionDecision.Kind, by: String, at: Date, note: String?) {
+            self.kind = kind
+            self.by = by
+            self.at = at
+            self.note = note
+        }
+    }
+
     public var id: String
     public var receivedAt: Date
     public var source: String
-    /// Codes of its error findings, sorted.
-    public var errors: [String]
+    public var status: SubmissionRecord.Status
+    public var decision: Decision?
+    /// PatientName of each patient of its studies, as the disc has it (none when quarantined).
+    public var patientNames: [String]
+    /// The distinct codes of its error and warning findings, sorted.
+    public var findingCodes: [String]
 
-    public init(id: String, receivedAt: Date, source: String, errors: [String]) {
+    public init(
+        id: String, receivedAt: Date, source: String, status: SubmissionRecord.Status, decision: Decision?,
+        patientNames: [String], findingCodes: [String]
+    ) {
         self.id = id
         self.receivedAt = receivedAt
         self.source = source
-        self.errors = errors
+        self.status = status
+        self.decision = decision
+        self.patientNames = patientNames
+        self.findingCodes = findingCodes
     }
 }

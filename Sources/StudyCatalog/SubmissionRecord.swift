@@ -2,9 +2,19 @@ import Foundation
 
 /// Everything one submission adds to the catalog, as plain values, written in one transaction.
 public struct SubmissionRecord: Sendable {
-    public enum Status: String, Sendable {
-        case accepted, quarantined
-        /// A quarantined submission that was put through again (see `Catalog.markRetried`).
+    /// What became of a submission: decided by the pipeline's `OutcomePolicy`, changed later only
+    /// by a person (`SubmissionDecision`).
+    public enum Status: String, Sendable, CaseIterable {
+        /// Cataloged, its review queued.
+        case accepted
+        /// Cataloged, its files in the store, but no review queued until a person releases it (a
+        /// patient not on the form, an image or archive cut short, files missing, a conflicting
+        /// duplicate).
+        case held
+        /// Nothing usable: its files and findings only, kept in the quarantine.
+        case quarantined
+        /// A quarantined submission put through again as a new one, by versions before a retry
+        /// updated its own entry; found in older catalogs only.
         case retried
     }
     public enum Priority: String, Sendable, CaseIterable { case routine, urgent }
@@ -131,8 +141,9 @@ public struct SubmissionRecord: Sendable {
         public var transferSyntaxUID: String?
         /// The file (path within the submission) that holds it.
         public var path: String
-        /// Why its header is incomplete (`truncated`, `parse-stopped`): the file is damaged, its
-        /// identifying attributes were read before the damage. Nil for a whole header.
+        /// Why the file is damaged (`truncated`, `parse-stopped`: its header breaks off after its
+        /// identifying attributes; `pixel-data-truncated`: its pixel data is cut short). Nil for a
+        /// whole file.
         public var damage: String?
 
         public init(

@@ -145,11 +145,26 @@ public enum SubmissionRows {
 
     public static let insertEvent = SQLStatement("INSERT INTO event (at, actor, action, subject) VALUES (?, ?, ?, ?)")
 
-    public static func event(_ submission: SubmissionRecord) -> [CatalogValue] {
-        [
-            .timestamp(submission.receivedAt), .text("intake"),
-            .text(submission.status == .accepted ? "ingested" : "quarantined"), .text(submission.id),
-        ]
+    /// The audit event of a recorded submission: `ingested`, `held` or `quarantined` (`retried`
+    /// when it replaced a quarantined entry).
+    public static func event(_ submission: SubmissionRecord, replacing: Bool) -> [CatalogValue] {
+        let action = replacing ? "retried" : submission.status == .accepted ? "ingested" : submission.status.rawValue
+        return [.timestamp(submission.receivedAt), .text("intake"), .text(action), .text(submission.id)]
+    }
+
+    /// What a retry removes of the quarantined entry it replaces, before writing its own rows (a
+    /// quarantined entry has files, findings and its submission row only); the argument of each
+    /// is the submission id.
+    public static let removeQuarantinedEntry = [
+        "DELETE FROM file WHERE submissionId = ?", "DELETE FROM finding WHERE submissionId = ?",
+        "DELETE FROM submission WHERE id = ?",
+    ]
+
+    /// A row when the entry a retry would replace is quarantined and undecided.
+    public static func replaceableEntry(_ id: String) -> SQLStatement {
+        SQLStatement(
+            "SELECT 1 FROM submission WHERE id = ? AND status = 'quarantined' AND decision IS NULL", [.text(id)],
+            returning: [.integer])
     }
 
     /// An audit event: who did what to which submission, when.

@@ -21,7 +21,7 @@ struct CatalogCopyTests {
         let commands: [(words: [String], options: [String])] = [
             (["stats"], ["--format", "json"]), (["query", "studies"], ["--format", "json"]),
             (["query", "instances"], ["--format", "json", "--patient-name", "doe*"]),
-            (["queue", "list"], ["--format", "json"]), (["quarantine", "list"], ["--format", "json"]),
+            (["queue", "list"], ["--format", "json"]), (["submissions", "list"], ["--format", "json"]),
         ]
         for command in commands {
             let before = try IntakeProcess.run(["--home", home] + command.words + ["--catalog", sqlite] + command.options)

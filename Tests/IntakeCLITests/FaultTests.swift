@@ -36,7 +36,7 @@ struct FaultTests {
         let drop = try discWithViewer(in: root)
         let home = root + "/home"
         #expect(
-            try IntakeProcess.run(["ingest", "--home", home, IntakeProcess.sampleStudies + "/CHARSETS"]).status == 0)
+            try IntakeProcess.run(["ingest", "--home", home, IntakeProcess.sampleStudies + "/ENCODINGS"]).status == 0)
         let before = try fingerprint(drop)
 
         // ulimit -f: no file may grow past 256 KB, as on a disk with that much room left.
@@ -64,7 +64,7 @@ struct FaultTests {
         let setup = try WatchCommandTests.Setup()
         defer { setup.remove() }
         #expect(
-            try IntakeProcess.run(["ingest", "--home", setup.home, IntakeProcess.sampleStudies + "/CHARSETS"]).status
+            try IntakeProcess.run(["ingest", "--home", setup.home, IntakeProcess.sampleStudies + "/ENCODINGS"]).status
                 == 0)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
@@ -125,7 +125,7 @@ struct FaultTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let home = root + "/home"
         #expect(
-            try IntakeProcess.run(["ingest", "--home", home, IntakeProcess.sampleStudies + "/CHARSETS"]).status == 0)
+            try IntakeProcess.run(["ingest", "--home", home, IntakeProcess.sampleStudies + "/ENCODINGS"]).status == 0)
 
         let briefly = try holdCatalog(home, seconds: 1.5)
         // The lock is held when the ingest starts, and the ingest succeeds: it waited for it.
@@ -244,7 +244,7 @@ struct PostgresFaultTests {
         try IntakeProcess.$catalog.withValue(url) {
             #expect(try IntakeProcess.run(["--home", home, "stats"]).status == 0)
             let holder = try Self.holdRecordLock(url)
-            let busy = try IntakeProcess.run(["--home", home, "ingest", IntakeProcess.sampleStudies + "/CHARSETS"])
+            let busy = try IntakeProcess.run(["--home", home, "ingest", IntakeProcess.sampleStudies + "/ENCODINGS"])
             kill(holder.processIdentifier, SIGKILL)
             holder.waitUntilExit()
             #expect(busy.status == 2)
@@ -253,7 +253,7 @@ struct PostgresFaultTests {
                 try FileManager.default.contentsOfDirectory(atPath: home + "/store").filter { !$0.hasSuffix(".lock") }
                     .isEmpty)
             #expect(try TestPostgres.query(url, "SELECT count(*) FROM submission") == ["0"])
-            let again = try IntakeProcess.run(["--home", home, "ingest", IntakeProcess.sampleStudies + "/CHARSETS"])
+            let again = try IntakeProcess.run(["--home", home, "ingest", IntakeProcess.sampleStudies + "/ENCODINGS"])
             #expect(again.status == 0, "\(again.standardError)")
         }
     }

@@ -122,7 +122,8 @@ struct IngestQueryCommandTests {
         #expect(counts["instances"] == 3)
         #expect(counts["files.viewer"] == 2)
         #expect(counts["findings.error"] == 5)
-        #expect(counts["reviews.queued"] == 1)
+        #expect(counts["submissions.held"] == 1)
+        #expect(counts["reviews.queued"] == nil)
     }
 
     @Test(
@@ -140,7 +141,8 @@ struct IngestQueryCommandTests {
         let ingest = try IntakeProcess.run([
             "ingest", "--home", home.path, "--format", "json", "--jobs", "2", mr, charsets, mr,
         ])
-        #expect(ingest.status == 0, "\(ingest.standardError)")
+        // CHARSETS holds two patients and no form says so: held, exit 1.
+        #expect(ingest.status == 1, "\(ingest.standardError)")
         let receipts = try json(ingest)
         #expect(receipts.map { $0["source"] as? String } == [mr, charsets, mr])
         let summaries = receipts.map { receipt in
@@ -149,6 +151,7 @@ struct IngestQueryCommandTests {
         }
         // The first copy is cataloged, the second is all duplicates of it, whichever was read first.
         #expect(summaries == ["48 instances, 0 duplicates", "9 instances, 0 duplicates", "48 instances, 48 duplicates"])
+        #expect(receipts.map { $0["status"] as? String } == ["accepted", "held", "accepted"])
     }
 
     @Test("A drop that is a symbolic link is refused, with or without a trailing slash; the other PATHs go in")
@@ -176,8 +179,9 @@ struct IngestQueryCommandTests {
         let ingest = try IntakeProcess.run([
             "ingest", "--home", home.path, "--log-level", "debug", IntakeProcess.sampleStudies + "/TWO_PATIENTS",
         ])
-        #expect(ingest.status == 0)
-        #expect(ingest.standardError.contains("ingested"))
+        // Two patients and no form that says so: held.
+        #expect(ingest.status == 1)
+        #expect(ingest.standardError.contains(" held"))
         for phi in ["MÜLLER", "MULLER", "Yamada", "山田", "19510707", "19700101"] {
             #expect(!ingest.standardError.contains(phi), "\(phi) in the log")
         }

@@ -61,7 +61,7 @@ struct KillTrialTests {
             }
             // The restart recovers what the killed process left, then ingests a small disc itself.
             let restart = try IntakeProcess.run([
-                "ingest", "--home", home.path, IntakeProcess.sampleStudies + "/CHARSETS",
+                "ingest", "--home", home.path, IntakeProcess.sampleStudies + "/ENCODINGS",
             ])
             #expect(restart.status == 0, "trial \(trial): \(restart.standardError)")
             try expectConsistent(home.path, trial: trial)

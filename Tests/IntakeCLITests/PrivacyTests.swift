@@ -19,7 +19,7 @@ struct PrivacyTests {
     func ownerOnlyAndQuietLogs() throws {
         let home = IngestQueryCommandTests.Home()
         defer { home.remove() }
-        // TWO_PATIENTS and TROUBLED are accepted; CHARSETS over a file limit is quarantined.
+        // TWO_PATIENTS and TROUBLED are held; CHARSETS over a file limit is quarantined.
         let ingest = try IntakeProcess.run(
             [
                 "-c",

@@ -13,7 +13,7 @@ struct QueueCommandTests {
         defer { try? FileManager.default.removeItem(atPath: home) }
         let ingest = try IntakeProcess.run([
             "ingest", "--home", home, "--format", "json", "--priority", "urgent",
-            IntakeProcess.sampleStudies + "/CHARSETS",
+            IntakeProcess.sampleStudies + "/CSPINE_CT",
         ])
         let receipts = try #require(try JSONSerialization.jsonObject(with: ingest.standardOutput) as? [[String: Any]])
         let id = try #require(receipts.first?["submissionId"] as? String)

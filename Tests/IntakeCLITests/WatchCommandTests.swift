@@ -109,7 +109,7 @@ struct WatchCommandTests {
         #expect(try setup.submissionCount() == 1)
     }
 
-    @Test("A drop whose DICOMDIR lists a file not there yet waits, then goes to quarantine as incomplete")
+    @Test("A drop whose DICOMDIR lists a file not there yet waits, then is held as incomplete for staff to decide")
     func incompleteDICOMDIR() throws {
         let setup = try Setup()
         defer { setup.remove() }
@@ -125,44 +125,35 @@ struct WatchCommandTests {
             "0",
         ])
         #expect(timedOut.status == 0)
-        #expect(timedOut.text.contains("quarantined"))
+        #expect(timedOut.text.contains(" held "), "\(timedOut.text)")
         #expect(try setup.inboxNames().isEmpty)
-        let quarantined = try FileManager.default.contentsOfDirectory(atPath: setup.home + "/quarantine")
-        #expect(quarantined.count == 1)
-        let report = try #require(
-            FileManager.default.contents(atPath: setup.home + "/quarantine/\(quarantined[0])/REPORT.json"))
-        let object = try #require(try JSONSerialization.jsonObject(with: report) as? [String: Any])
-        #expect(object["status"] as? String == "quarantined")
-        let codes = (object["findings"] as? [[String: Any]])?.compactMap { $0["code"] as? String } ?? []
-        #expect(codes.contains("incomplete"))
-        #expect(codes.contains("dicomdir-missing-file"))
-        #expect(
-            try FileManager.default.contentsOfDirectory(atPath: setup.home + "/store").filter { !$0.hasPrefix(".") }
-                .isEmpty)
-
-        // Staff bring the missing file, then put the submission through again.
-        let list = try IntakeProcess.run(["quarantine", "list", "--home", setup.home, "--format", "csv"])
-        #expect(list.text.contains(quarantined[0]))
-        #expect(list.text.contains("incomplete"))
-        try FileManager.default.copyItem(
-            atPath: IntakeProcess.sampleStudies + "/CSPINE_MR/DICOM/ST000001/SE000003/IM000018",
-            toPath: setup.home + "/quarantine/\(quarantined[0])/DICOM/ST000001/SE000003/IM000018")
-        let retry = try IntakeProcess.run([
-            "quarantine", "retry", "--home", setup.home, "--format", "json", quarantined[0],
-        ])
-        #expect(retry.status == 0, "\(retry.text) \(retry.standardError)")
-        let receipt = try #require(try JSONSerialization.jsonObject(with: retry.standardOutput) as? [String: Any])
-        #expect(receipt["status"] as? String == "accepted")
-        #expect((receipt["counts"] as? [String: Int])?["instances"] == 48)
-        #expect((receipt["counts"] as? [String: Int])?["duplicates"] == 0)
-        let storedID = try #require(receipt["submissionId"] as? String)
-        let storedFiles = try FileManager.default.subpathsOfDirectory(atPath: setup.home + "/store/" + storedID)
-        #expect(storedFiles.filter { $0.hasPrefix("DICOM/ST000001/SE000003/IM") }.count == 18)
         #expect(try FileManager.default.contentsOfDirectory(atPath: setup.home + "/quarantine").isEmpty)
-        let after = try IntakeProcess.run(["quarantine", "list", "--home", setup.home, "--format", "csv"])
-        #expect(!after.text.contains(quarantined[0]))
-        let again = try IntakeProcess.run(["quarantine", "retry", "--home", setup.home, quarantined[0]])
-        #expect(again.status == 2)
+
+        let listed = try IntakeProcess.run(["submissions", "list", "--home", setup.home, "--format", "json"])
+        let held = try #require(try JSONSerialization.jsonObject(with: listed.standardOutput) as? [[String: Any]])
+        #expect(held.count == 1)
+        let entry = try #require(held.first)
+        #expect(entry["status"] as? String == "held")
+        #expect(entry["source"] as? String == "partial-disc")
+        #expect((entry["findings"] as? [String] ?? []).contains("incomplete"))
+        #expect((entry["findings"] as? [String] ?? []).contains("dicomdir-missing-file"))
+        #expect(
+            entry["reasons"] as? [String] == [
+                "Files the disc's index lists are not on the disc.", "Files the disc's index lists did not arrive in time.",
+            ])
+        let id = try #require(entry["submissionId"] as? String)
+        let stored = try FileManager.default.subpathsOfDirectory(atPath: setup.home + "/store/" + id)
+        #expect(stored.filter { $0.hasPrefix("DICOM/ST000001/SE000003/IM") }.count == 17)
+        let queue = try IntakeProcess.run(["queue", "list", "--home", setup.home, "--format", "csv"])
+        #expect(!queue.text.contains(id))
+
+        let release = try IntakeProcess.run([
+            "submissions", "release", "--home", setup.home, "--by", "Front desk", "--note", "one slice missing, enough",
+            id,
+        ])
+        #expect(release.status == 0, "\(release.standardError)")
+        let after = try IntakeProcess.run(["queue", "list", "--home", setup.home, "--format", "csv"])
+        #expect(after.text.contains(id))
     }
 
     @Test("submission.json gives note, priority and requester, and its patient is checked against the headers", arguments: CatalogBackend.allCases)
@@ -175,12 +166,14 @@ struct WatchCommandTests {
         defer { setup.remove() }
         try setup.drop("CSPINE_MR", as: "with-form", ready: true)
         try setup.drop("CSPINE_CT", as: "wrong-patient", ready: true)
-        try setup.drop("CHARSETS", as: "bad-form", ready: true)
+        try setup.drop("CSPINE_CT", as: "bad-form", ready: true)
+        try setup.drop("TWO_PATIENTS", as: "family", ready: true)
         let forms = [
             "with-form":
                 #"{"note": "OPLL between C3 and C4, extended to C2", "priority": "urgent", "requester": "Dr. Weiss", "PatientName": "doe^jane", "PatientBirthDate": "19640312"}"#,
             "wrong-patient": #"{"PatientName": "ROE^RICHARD^A", "PatientBirthDate": "19991231"}"#,
             "bad-form": #"{"note": "unfinished"#,
+            "family": #"{"multiplePatients": true}"#,
         ]
         for (drop, text) in forms {
             #expect(
@@ -191,7 +184,7 @@ struct WatchCommandTests {
             "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0",
         ])
         #expect(watch.status == 0, "\(watch.standardError)")
-        #expect(try setup.submissionCount() == 3)
+        #expect(try setup.submissionCount() == 4)
 
         let queue = try IntakeProcess.run(["queue", "list", "--home", setup.home, "--format", "json"])
         let reviews = try #require(try JSONSerialization.jsonObject(with: queue.standardOutput) as? [[String: Any]])
@@ -207,15 +200,21 @@ struct WatchCommandTests {
         }
         let accepted = try findings(id)
         #expect(accepted.tree["requester"] as? String == "Dr. Weiss")
-        #expect(!accepted.codes.contains("identity-conflict"))
-        var codesByDrop: [String: [String]] = [:]
-        for review in reviews {
-            let id = try #require(review["submissionId"] as? String)
-            let (tree, codes) = try findings(id)
-            codesByDrop[(tree["source"] as? String ?? "").split(separator: "/").last.map(String.init) ?? ""] = codes
-        }
-        #expect(codesByDrop["wrong-patient"]?.contains("identity-conflict") == true)
-        #expect(codesByDrop["bad-form"]?.contains("submission-form-invalid") == true)
+        #expect(!accepted.codes.contains("patient-not-on-form"))
+        let listed = try IntakeProcess.run(["submissions", "list", "--home", setup.home, "--format", "json"])
+        let submissions = try #require(
+            try JSONSerialization.jsonObject(with: listed.standardOutput) as? [[String: Any]])
+        var byDrop: [String: [String: Any]] = [:]
+        for submission in submissions { byDrop[submission["source"] as? String ?? ""] = submission }
+        // The patient on the disc is not the form's: held, no review; the rest are queued.
+        #expect(byDrop["wrong-patient"]?["status"] as? String == "held")
+        #expect(byDrop["wrong-patient"]?["reasons"] as? [String] == ["The patient on the disc is not the patient on the form."])
+        #expect((byDrop["wrong-patient"]?["findings"] as? [String])?.contains("patient-not-on-form") == true)
+        #expect(byDrop["bad-form"]?["status"] as? String == "accepted")
+        #expect((byDrop["bad-form"]?["findings"] as? [String])?.contains("submission-form-invalid") == true)
+        // Several patients, as the form says: accepted.
+        #expect(byDrop["family"]?["status"] as? String == "accepted")
+        #expect(reviews.count == 3)
     }
 
     @Test("A submission.json that is a symbolic link is never followed: its note and priority are not used")
@@ -349,7 +348,7 @@ struct WatchCommandTests {
             "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0", "--log-level", "info",
         ])
         #expect(watch.status == 0)
-        for event in ["received", "ready and claimed", "ingested"] {
+        for event in ["received", "ready and claimed", " held"] {
             #expect(watch.standardError.contains(event), "\(event)")
         }
         for phi in ["MUELLER", "MÜLLER", "Yamada", "1951"] {

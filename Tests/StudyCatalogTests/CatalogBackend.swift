@@ -49,9 +49,10 @@ struct TemporaryCatalog {
 }
 
 extension Catalog {
-    /// Records under the intake's own duplicate rule.
+    /// Records under the intake's own duplicate and outcome rules; returns the duplicate findings.
     @discardableResult
     func record(_ submission: SubmissionRecord) async throws -> [SubmissionRecord.Finding] {
-        try await record(submission, duplicates: DuplicateRule())
+        try await record(submission, duplicates: DuplicateRule(), outcome: OutcomeRule(), replacing: false)
+            .duplicateFindings
     }
 }

@@ -1,0 +1,59 @@
+import StudyCatalog
+
+/// The one rule for what becomes of a submission, and the words that say why to staff. Applied by
+/// the catalog inside the transaction that records a submission (where its duplicates become
+/// known), and read back wherever staff are told what became of a disc.
+///
+/// - quarantined: nothing usable (no readable instance, or too many files to read).
+/// - held: cataloged and kept, but no review until a person releases it, when any finding below
+///   (of warning or error severity) says the disc is not safe to put before a surgeon as it is.
+/// - accepted: everything else; its review is queued.
+public struct OutcomeRule: OutcomePolicy {
+    public init() {}
+
+    /// The findings that hold a submission, each with why, in plain words for staff.
+    public static let holdingFindings: [String: String] = [
+        "patient-not-on-form": "The patient on the disc is not the patient on the form.",
+        "multiple-patients": "The disc holds images of more than one patient, and the form does not say it should.",
+        "archive-damaged": "The archive is damaged or cut short, so images may be missing.",
+        "split-archive": "The archive is one part of several, so images may be missing.",
+        "truncated": "Some images are cut short: the copy may have stopped early, or the disc is damaged.",
+        "parse-stopped": "Some images are damaged and could be read only in part.",
+        "pixel-data-truncated": "Some images are cut short: the copy may have stopped early, or the disc is damaged.",
+        "unreadable-dicom": "Some files look like images but cannot be read.",
+        "dicomdir-missing-file": "Files the disc's index lists are not on the disc.",
+        "incomplete": "Files the disc's index lists did not arrive in time.",
+        "duplicate-conflict": "Some images carry the identity of images received before, but with other content.",
+        "limit-exceeded": "Some files are larger or more deeply nested than the intake reads.",
+    ]
+
+    public func status(of submission: SubmissionRecord, duplicateFindings: [SubmissionRecord.Finding])
+        -> SubmissionRecord.Status
+    {
+        guard submission.status != .quarantined else { return .quarantined }
+        let holds = (submission.findings + duplicateFindings).contains {
+            $0.severity != .info && Self.holdingFindings[$0.code] != nil
+        }
+        return holds ? .held : .accepted
+    }
+
+    /// Why a submission with these finding codes (errors and warnings) ended as it did, in plain
+    /// words: one sentence per reason, none for an accepted one.
+    public static func reasons(status: SubmissionRecord.Status, findingCodes: [String]) -> [String] {
+        switch status {
+        case .accepted, .retried:
+            return []
+        case .quarantined:
+            return findingCodes.contains("limit-exceeded")
+                ? ["The disc holds more files than the intake reads at once; nothing on it was read."]
+                : ["No image on the disc could be read."]
+        case .held:
+            var reasons: [String] = []
+            for code in findingCodes.sorted() {
+                guard let reason = holdingFindings[code], !reasons.contains(reason) else { continue }
+                reasons.append(reason)
+            }
+            return reasons
+        }
+    }
+}
