@@ -2,6 +2,7 @@ import Crypto
 import DICOM
 import Foundation
 import Logging
+import ServiceLifecycle
 import StudyCatalog
 import Synchronization
 
@@ -60,9 +61,9 @@ public final class Inbox: Sendable {
         }
     }
 
-    /// A drop's name as logged: staff may name folders after patients, so logs carry the first
-    /// eight hex digits of its SHA-256 instead.
-    static func tag(_ name: String) -> String {
+    /// A drop's name as logged and printed: staff may name folders after patients, so logs and
+    /// standard output carry the first eight hex digits of its SHA-256 instead.
+    public static func tag(_ name: String) -> String {
         String(SHA256.hash(data: Data(name.utf8)).hexadecimal.prefix(8))
     }
 
@@ -145,11 +146,13 @@ public final class Inbox: Sendable {
         var first: [String: Listing] = [:]
         for name in dropNames() { first[name] = listing(of: name) }
         if first.values.contains(where: { !$0.hasReadyMarker }) {
-            try? await Task.sleep(for: settle)
+            await Self.sleepUnlessShuttingDown(for: settle)
         }
         var receipts: [Receipt] = []
         var waiting = 0
         for name in dropNames() where backoff.isDue(name) {
+            // SIGTERM or SIGINT: the drop in hand has finished; nothing new is claimed.
+            if Task.isShuttingDownGracefully { break }
             if seen.insert(name) { logger.info("received", metadata: ["drop": "\(Self.tag(name))"]) }
             guard let now = listing(of: name), now.isReady(after: first[name]) else {
                 waiting += 1
@@ -173,6 +176,15 @@ public final class Inbox: Sendable {
             if let receipt = try await take(name, options: dropOptions) { receipts.append(receipt) }
         }
         return (receipts, waiting)
+    }
+
+    /// Sleeps `duration`, or less when a graceful shutdown (SIGTERM, SIGINT) begins: a daemon told to
+    /// stop does not wait out a settle.
+    static func sleepUnlessShuttingDown(for duration: Duration) async {
+        let deadline = ContinuousClock.now + duration
+        while ContinuousClock.now < deadline, !Task.isShuttingDownGracefully {
+            try? await Task.sleep(for: min(.milliseconds(50), deadline - ContinuousClock.now))
+        }
     }
 
     /// The DICOMDIR references of a drop that name no file on it (as written, `\`-joined).

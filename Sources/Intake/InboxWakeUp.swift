@@ -5,12 +5,16 @@ import Foundation
 #endif
 
 /// Wakes the watcher as soon as something lands in the inbox, through inotify: the inbox itself and
-/// each drop folder's top level (where `READY` appears). Polling stays the fallback: every wait
-/// ends after its timeout whatever happens, and without inotify the watcher just polls.
+/// each drop folder's top level (where `READY` appears). Polling stays the fallback: without inotify
+/// the watcher just polls.
+///
+/// Watches are kept by watch descriptor, not by path: a drop folder claimed (renamed away) and a new
+/// one of the same name give two descriptors, the first removed when its path no longer leads to it.
 public final class InboxWakeUp: @unchecked Sendable {
     private let descriptor: Int32
     private let inbox: String
-    private var watched: Set<String> = []
+    /// The watch descriptor of each drop folder watched, by path.
+    private var watched: [String: Int32] = [:]
     private let lock = NSLock()
 
     /// Nil when inotify is not available (not Linux, or out of watches): then the caller polls.
@@ -20,7 +24,7 @@ public final class InboxWakeUp: @unchecked Sendable {
             guard descriptor >= 0 else { return nil }
             self.descriptor = descriptor
             self.inbox = inbox
-            guard watch(inbox) else {
+            guard inotify_add_watch(descriptor, inbox, Self.mask) >= 0 else {
                 close(descriptor)
                 return nil
             }
@@ -33,32 +37,33 @@ public final class InboxWakeUp: @unchecked Sendable {
         close(descriptor)
     }
 
-    /// Waits until something changes in the inbox or a drop folder, or `timeout` passes; true when
-    /// something changed.
-    public func wait(timeout: TimeInterval) -> Bool {
+    private static let mask = UInt32(IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE | IN_ONLYDIR)
+
+    /// Whether something changed in the inbox or a drop folder since the last call. Never blocks.
+    public func somethingChanged() -> Bool {
         watchDropFolders()
         var pollDescriptor = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-        let ready = poll(&pollDescriptor, 1, Int32(max(0, timeout) * 1000)) > 0
+        let ready = poll(&pollDescriptor, 1, 0) > 0
         drain()
         return ready
     }
 
+    /// Watches each drop folder the inbox holds now (adding a watch to a folder watched already
+    /// gives its own descriptor back), and removes the watches of folders no longer there.
     private func watchDropFolders() {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: inbox)) ?? []
-        for name in names where !name.hasPrefix(".") {
-            _ = watch(inbox + "/" + name)
-        }
-    }
-
-    @discardableResult
-    private func watch(_ folder: String) -> Bool {
         lock.lock()
         defer { lock.unlock() }
-        guard !watched.contains(folder) else { return true }
-        let mask = UInt32(IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE | IN_ONLYDIR)
-        guard inotify_add_watch(descriptor, folder, mask) >= 0 else { return false }
-        watched.insert(folder)
-        return true
+        var now: [String: Int32] = [:]
+        for name in names where !name.hasPrefix(".") {
+            let folder = inbox + "/" + name
+            let watch = inotify_add_watch(descriptor, folder, Self.mask)
+            if watch >= 0 { now[folder] = watch }
+        }
+        for (folder, watch) in watched where now[folder] != watch && !now.values.contains(watch) {
+            inotify_rm_watch(descriptor, watch)
+        }
+        watched = now
     }
 
     private func drain() {

@@ -45,13 +45,12 @@ public struct InboxWatcher: Service {
             if once || Task.isShuttingDownGracefully { return }
             // A drop still being copied is looked at again at once: the pass itself waits `settle`.
             if waiting > 0 && settle > .zero { continue }
+            // Idle until inotify reports a change, `poll` passes, or a shutdown begins; inotify is
+            // asked without blocking, between short sleeps that hold no thread.
             let deadline = Date().addingTimeInterval(poll)
             while Date() < deadline && !Task.isShuttingDownGracefully {
-                if let wakeUp {
-                    if wakeUp.wait(timeout: min(0.2, deadline.timeIntervalSinceNow)) { break }
-                } else {
-                    try? await Task.sleep(for: .milliseconds(100))
-                }
+                if wakeUp?.somethingChanged() == true { break }
+                try? await Task.sleep(for: .milliseconds(50))
             }
             if Task.isShuttingDownGracefully { return }
         }

@@ -13,7 +13,8 @@ extension IntakeCommand {
                 A top-level folder of the inbox is ready when it holds READY, or when two listings
                 --settle seconds apart are identical and hold no *.partial, *.tmp or rsync temporary
                 file. With --once, handles what is ready and exits. SIGTERM and SIGINT finish the
-                submission in hand, then exit 0.
+                submission in hand, claim nothing new and end any wait at once, then exit 0. Prints one
+                line per drop taken: submission id, outcome, the drop by its name's hash.
                 """
         )
 
@@ -23,7 +24,7 @@ extension IntakeCommand {
         @Option(help: "The inbox folder.") var inbox: String
         @Option(help: "Seconds between the two listings that must agree.") var settle: Double = 10
         @Option(help: "Seconds between passes when inotify says nothing.") var poll: Double = 5
-        @Option(help: "Seconds a drop whose DICOMDIR lists missing files may wait before it is quarantined.")
+        @Option(help: "Seconds a drop whose DICOMDIR lists missing files may wait before it is taken in and held.")
         var incompleteTimeout: Double = 1800
         @Flag(help: "Handle what is ready now, then exit.") var once = false
 
@@ -42,8 +43,9 @@ extension IntakeCommand {
                 incompleteTimeout: incompleteTimeout, once: once
             ) { receipt in
                 // One line per submission, written at once (not buffered) for whoever tails the output.
-                let line =
-                    "\(receipt.submissionId) \(receipt.status) \(receipt.source): \(receipt.counts.instances) instances\n"
+                // The drop by its name's tag, as in the log: staff may name folders after patients.
+                let drop = Inbox.tag((receipt.source as NSString).lastPathComponent)
+                let line = "\(receipt.submissionId) \(receipt.status) drop=\(drop): \(receipt.counts.instances) instances\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             }
             // The watcher returning (after --once, or on SIGTERM/SIGINT) is the normal end, not a failure.

@@ -1,4 +1,5 @@
 import Foundation
+import Intake
 import Testing
 
 @Suite("intake watch, run as a program")
@@ -49,7 +50,9 @@ struct WatchCommandTests {
         #expect(try setup.inboxNames() == ["copying"])
         #expect(try setup.submissionCount() == 2)
         #expect(try FileManager.default.contentsOfDirectory(atPath: setup.inbox + "/.processing").isEmpty)
-        #expect(watch.text.contains(setup.inbox + "/ready: 43 instances"))
+        // Standard output names drops by their name's hash, as the log does: never the folder name.
+        #expect(watch.text.contains(" accepted drop=\(Inbox.tag("ready")): 43 instances"))
+        #expect(!watch.text.contains("ready:") && !watch.text.contains("settled"))
     }
 
     @Test(
@@ -284,7 +287,7 @@ struct WatchCommandTests {
             "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0",
         ])
         #expect(watch.status == 0, "\(watch.standardError)")
-        #expect(watch.text.contains(setup.inbox + "/lost: 43 instances"))
+        #expect(watch.text.contains(" accepted drop=\(Inbox.tag("lost")): 43 instances"))
         #expect(try setup.submissionCount() == 1)
     }
 
@@ -354,6 +357,60 @@ struct WatchCommandTests {
         for phi in ["MUELLER", "MÜLLER", "Yamada", "1951"] {
             #expect(!watch.standardError.contains(phi), "\(phi) in the log")
         }
+    }
+
+    /// Waits for `process` to exit, at most `seconds`; the seconds it took (SIGKILL and a recorded
+    /// issue past the bound, so that a daemon that ignores a signal fails the test, never hangs it).
+    private func secondsToExit(_ process: Process, within seconds: Double) -> Double {
+        let started = Date()
+        while process.isRunning && Date().timeIntervalSince(started) < seconds { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            Issue.record("the daemon did not stop within \(seconds) s")
+        }
+        process.waitUntilExit()
+        return Date().timeIntervalSince(started)
+    }
+
+    @Test("SIGTERM or SIGINT while drops settle ends the wait at once and claims nothing", arguments: [SIGTERM, SIGINT])
+    func signalWhileSettling(signal: Int32) throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        for name in ["first", "second", "third"] { try setup.drop("CHARSETS", as: name, ready: false) }
+        let process = try IntakeProcess.start([
+            "watch", "--inbox", setup.inbox, "--home", setup.home, "--settle", "30",
+        ])
+        Thread.sleep(forTimeInterval: 1.5)
+        kill(process.processIdentifier, signal)
+        let seconds = secondsToExit(process, within: 10)
+        #expect(seconds < 3, "\(seconds) s after the signal, with 28 s of settle left")
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        #expect(try setup.inboxNames() == ["first", "second", "third"])
+        #expect(try setup.submissionCount() == 0)
+    }
+
+    @Test("SIGTERM or SIGINT with several ready drops: the one in hand finishes, nothing new is claimed", arguments: [SIGTERM, SIGINT])
+    func signalWhileTaking(signal: Int32) throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        let names = ["one", "two", "three", "four"]
+        for name in names { try setup.drop("CSPINE_MR", as: name, ready: true) }
+        let process = try IntakeProcess.start(["watch", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0"])
+        // The signal as soon as the first drop is claimed.
+        let claims = setup.inbox + "/.processing"
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline,
+            ((try? FileManager.default.contentsOfDirectory(atPath: claims)) ?? []).allSatisfy({ $0.hasSuffix(".lock") })
+        {
+            Thread.sleep(forTimeInterval: 0.002)
+        }
+        kill(process.processIdentifier, signal)
+        _ = secondsToExit(process, within: 30)
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        let left = try setup.inboxNames()
+        #expect(left.count >= 2, "claimed after the signal: \(left)")
+        #expect(try setup.submissionCount() + left.count == names.count)
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: claims)) ?? []).allSatisfy { $0.hasSuffix(".lock") })
     }
 
     @Test("SIGTERM stops the daemon cleanly, exit 0")
