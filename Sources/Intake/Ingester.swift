@@ -292,12 +292,14 @@ public final class Ingester: Sendable {
     }
 
     /// Makes a kept folder hold what the catalog says it holds, once the submission is cataloged:
-    /// the files linked to an identical copy cataloged earlier are removed (not stored twice), empty
-    /// folders go, and a quarantined submission gets its REPORT.json (`report`, or when recovering
+    /// links and special files a drop taken over held go, the files linked to an identical copy
+    /// cataloged earlier are removed (not stored twice), empty folders go, and a quarantined
+    /// submission gets its REPORT.json (`report`, or when recovering
     /// after a crash, its findings from the catalog). Idempotent: recovery runs it again.
     func finishKeeping(
         _ kept: String, id: String, status: SubmissionRecord.Status, report: Data?
     ) async throws(IntakeError) {
+        Self.removeEntriesNeverStored(in: kept)
         let linked: [String]
         do {
             linked = try await catalog.linkedDuplicatePaths(id)
@@ -326,6 +328,21 @@ public final class Ingester: Sendable {
             FileManager.default.createFile(
                 atPath: reportPath, contents: contents, attributes: [.posixPermissions: 0o600])
         else { throw IntakeError.environment("cannot write \(reportPath)") }
+    }
+
+    /// Removes from a kept folder what a drop taken over may hold besides regular files and folders:
+    /// symbolic links, pipes and devices (never followed, never read, each a finding), and hard links
+    /// (never read: another name may reach outside the drop) while another name of the file remains.
+    /// The names go, never what they point to.
+    private static func removeEntriesNeverStored(in folder: String) {
+        guard let scan = try? MediaScan(root: folder) else { return }
+        for entry in scan.entries where entry.kind != .regularFile {
+            let path = folder + "/" + entry.relativePath
+            var status = stat()
+            guard lstat(path, &status) == 0 else { continue }
+            if (status.st_mode & S_IFMT) == S_IFREG && status.st_nlink < 2 { continue }
+            unlink(path)
+        }
     }
 
     /// The REPORT.json of a quarantined submission whose ingest was interrupted before writing it.

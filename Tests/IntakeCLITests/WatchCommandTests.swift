@@ -359,6 +359,33 @@ struct WatchCommandTests {
         }
     }
 
+    @Test("Links and special files in a drop are never stored: the store holds files only, check stays clean, targets untouched")
+    func linksNeverStored() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        try setup.drop("CSPINE_CT", as: "with-links", ready: true)
+        let outside = setup.root + "/outside.txt"
+        #expect(FileManager.default.createFile(atPath: outside, contents: Data("not the drop's".utf8)))
+        let drop = setup.inbox + "/with-links"
+        try FileManager.default.createSymbolicLink(atPath: drop + "/LINKED", withDestinationPath: outside)
+        try FileManager.default.createSymbolicLink(atPath: drop + "/IMAGES/DANGLING", withDestinationPath: "/nonexistent")
+        #expect(link(outside, drop + "/HARDLINK") == 0)
+        #expect(mkfifo(drop + "/PIPE", 0o600) == 0)
+        let watch = try IntakeProcess.run([
+            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0",
+        ])
+        #expect(watch.status == 0, "\(watch.standardError)")
+        #expect(try setup.submissionCount() == 1)
+        let check = try IntakeProcess.run(["check", "--home", setup.home])
+        #expect(check.status == 0, "\(check.text)")
+        let store = try FileManager.default.contentsOfDirectory(atPath: setup.home + "/store").filter {
+            !$0.hasPrefix(".")
+        }
+        let kept = try FileManager.default.subpathsOfDirectory(atPath: setup.home + "/store/" + store[0])
+        for name in ["LINKED", "IMAGES/DANGLING", "HARDLINK", "PIPE"] { #expect(!kept.contains(name), "\(name)") }
+        #expect(FileManager.default.contents(atPath: outside) == Data("not the drop's".utf8))
+    }
+
     /// Waits for `process` to exit, at most `seconds`; the seconds it took (SIGKILL and a recorded
     /// issue past the bound, so that a daemon that ignores a signal fails the test, never hangs it).
     private func secondsToExit(_ process: Process, within seconds: Double) -> Double {
