@@ -35,17 +35,71 @@ public final class Inbox: Sendable {
     static let claimFolder = ".processing"
     static let readyMarker = "READY"
 
+    /// Refuses an inbox that overlaps the home (inside it, its store or its quarantine, or holding
+    /// it), and one that another catalog's watcher marked first; marks it as this catalog's when
+    /// nobody has.
     public init(path: String, ingester: Ingester) throws(IntakeError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw IntakeError.environment("no inbox folder at \(path)")
         }
+        let inbox = Self.canonical(path)
+        let home = Self.canonical(ingester.home.path)
+        if inbox == home || inbox.hasPrefix(home + "/") || home.hasPrefix(inbox + "/") {
+            throw IntakeError.environment(
+                "the inbox \(path) overlaps the intake's home \(ingester.home.path), where its store and quarantine "
+                    + "are: give an inbox outside the home")
+        }
         self.path = path
         self.ingester = ingester
         try IntakeHome.makeOwnerOnlyFolder(claimsPath)
+        try markOwner()
     }
 
     var claimsPath: String { path + "/" + Self.claimFolder }
+
+    /// The file naming the catalog an inbox belongs to: a drop is taken into one catalog only, so
+    /// two watchers of one inbox with different catalogs would split its drops between them.
+    static let ownerMarker = ".intake-catalog"
+
+    /// The path with links and `..` resolved, as far as it exists.
+    private static func canonical(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return (path as NSString).standardizingPath }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Writes this catalog's location into the inbox's owner marker, unless it is there already;
+    /// refuses when it names another catalog. The first of two watchers starting at once creates
+    /// it (O_EXCL); the other reads it.
+    private func markOwner() throws(IntakeError) {
+        let location = ingester.catalog.location
+        let owner = location.hasPrefix("postgres") ? location : Self.canonical(location)
+        let marker = path + "/" + Self.ownerMarker
+        let descriptor = open(marker, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o640)
+        if descriptor >= 0 {
+            let written = Array((owner + "\n").utf8).withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            let synced = fsync(descriptor) == 0
+            close(descriptor)
+            guard written == owner.utf8.count + 1, synced else {
+                unlink(marker)
+                throw IntakeError.environment("cannot write \(marker): \(String(cString: strerror(errno)))")
+            }
+            return
+        }
+        guard errno == EEXIST else {
+            throw IntakeError.environment("cannot write \(marker): \(String(cString: strerror(errno)))")
+        }
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: marker)) else {
+            throw IntakeError.environment("cannot read \(marker)")
+        }
+        let marked = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard marked == owner else {
+            throw IntakeError.environment(
+                "the inbox \(path) belongs to the catalog \(marked), not \(owner): one inbox feeds one catalog "
+                    + "(if the inbox was moved to this catalog on purpose, delete \(marker))")
+        }
+    }
 
     /// What one listing of a drop showed.
     public struct Listing: Equatable, Sendable {

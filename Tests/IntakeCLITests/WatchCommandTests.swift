@@ -386,6 +386,45 @@ struct WatchCommandTests {
         #expect(FileManager.default.contents(atPath: outside) == Data("not the drop's".utf8))
     }
 
+    @Test(
+        "An inbox inside the home, its store or quarantine, or holding the home, is refused at start: exit 2, one line",
+        arguments: ["home", "home/store", "home/quarantine", "."])
+    func inboxOverlappingHome(relative: String) throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        #expect(try IntakeProcess.run(["ingest", "--home", setup.home, IntakeProcess.sampleStudies + "/CSPINE_CT"]).status == 0)
+        let before = try FileManager.default.subpathsOfDirectory(atPath: setup.home).sorted()
+        let watch = try IntakeProcess.run([
+            "watch", "--once", "--inbox", setup.root + "/" + relative, "--home", setup.home, "--settle", "0",
+        ])
+        #expect(watch.status == 2)
+        let lines = watch.standardError.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].contains("overlaps the intake's home"), "\(lines)")
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: setup.home).sorted() == before)
+        #expect(try setup.submissionCount() == 1)
+    }
+
+    @Test("An inbox belongs to the catalog whose watcher took it first: a watcher of another catalog is refused")
+    func inboxOfOneCatalog() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        let first = try IntakeProcess.run(["watch", "--once", "--inbox", setup.inbox, "--home", setup.home])
+        #expect(first.status == 0, "\(first.standardError)")
+        try setup.drop("CSPINE_CT", as: "disc", ready: true)
+        let other = setup.root + "/other-home"
+        let refused = try IntakeProcess.run([
+            "watch", "--once", "--inbox", setup.inbox, "--home", other, "--settle", "0",
+        ])
+        #expect(refused.status == 2)
+        let lines = refused.standardError.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].contains("belongs to the catalog"), "\(lines)")
+        #expect(try setup.inboxNames() == ["disc"])
+        let again = try IntakeProcess.run(["watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0"])
+        #expect(again.status == 0, "\(again.standardError)")
+        #expect(try setup.inboxNames().isEmpty)
+        #expect(try setup.submissionCount() == 1)
+    }
+
     /// Waits for `process` to exit, at most `seconds`; the seconds it took (SIGKILL and a recorded
     /// issue past the bound, so that a daemon that ignores a signal fails the test, never hangs it).
     private func secondsToExit(_ process: Process, within seconds: Double) -> Double {
