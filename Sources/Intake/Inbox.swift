@@ -28,6 +28,8 @@ public final class Inbox: Sendable {
     private let seen = SeenNames()
     /// Top-level files that are no drop, so that each is logged once.
     private let leftAlone = SeenNames()
+    /// Drops the daemon may not move, so that each is logged once.
+    private let cannotTake = SeenNames()
     /// Drops that could not be taken in, and when to try each again (a full disk or a busy catalog
     /// is not retried in a tight loop).
     private let backoff = RetryBackoff()
@@ -265,7 +267,13 @@ public final class Inbox: Sendable {
         let lock = try ExclusiveFileLock(path: claimsPath + "/" + id + ".lock", wait: true)
         defer { lock.release() }
         let isArchive = isArchiveDrop(name)
-        guard rename(path + "/" + name, claim) == 0 else { return nil }
+        if !isArchive { Self.takeOwnership(of: path + "/" + name) }
+        guard rename(path + "/" + name, claim) == 0 else {
+            // Gone: another watcher claimed it first. Anything else is a drop this daemon cannot
+            // take, said (never silence), and tried again later.
+            if errno != ENOENT { cannotClaim(name, errno: errno) }
+            return nil
+        }
         seen.remove(name)
         if isArchive { unlink(path + "/" + name + "." + Self.readyMarker) }
         logger.info("ready and claimed", metadata: ["drop": "\(Self.tag(name))", "submission": "\(id)"])
@@ -306,6 +314,35 @@ public final class Inbox: Sendable {
             backoff.failed(name)
             return nil
         }
+    }
+
+    /// Makes the service the owner of a ready drop folder staff copied in under their own account
+    /// (a folder moves to another parent only when its owner may write it), every entry below it
+    /// too, none through a link: possible with CAP_CHOWN, which the unit grants and systemd's
+    /// ProtectSystem confines to the inbox and the home. Without it, nothing changes, and a folder
+    /// the service may not write is said by `cannotClaim`.
+    static func takeOwnership(of folder: String) {
+        var status = stat()
+        guard lstat(folder, &status) == 0, status.st_uid != geteuid() else { return }
+        guard lchown(folder, geteuid(), getegid()) == 0 else { return }
+        for entry in (try? FileManager.default.subpathsOfDirectory(atPath: folder)) ?? [] {
+            lchown(folder + "/" + entry, geteuid(), getegid())
+        }
+    }
+
+    /// Logs, once per drop, why it could not be claimed and what fixes it, and backs off.
+    private func cannotClaim(_ name: String, errno code: Int32) {
+        backoff.failed(name)
+        guard cannotTake.insert(name) else { return }
+        let reason = String(cString: strerror(code))
+        let fix =
+            code == EACCES || code == EPERM
+            ? "a folder staff copied in under their own account moves only when the service may take it over: "
+                + "run the service with AmbientCapabilities=CAP_CHOWN as Scripts/intake-watch.service does "
+                + "(or have staff copy with umask 002 into the setgid inbox); it is tried again"
+            : "see that the drop is on the inbox's file system and not in use; it is tried again"
+        logger.warning(
+            "cannot move the drop out of the inbox; it waits", metadata: ["drop": "\(Self.tag(name))", "reason": "\(reason)", "fix": "\(fix)"])
     }
 
     /// An error's text with the drop's name, where it appears in a path (`/NAME`, a claim's
