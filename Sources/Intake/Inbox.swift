@@ -26,6 +26,8 @@ public final class Inbox: Sendable {
     let logger = Logger(label: "studyintake.inbox")
     /// Drop names seen waiting, so that each is logged as received once.
     private let seen = SeenNames()
+    /// Where staff read what became of each drop.
+    let shelf: ReceiptShelf
     /// Top-level files that are no drop, so that each is logged once.
     private let leftAlone = SeenNames()
     /// Drops the daemon may not move, so that each is logged once.
@@ -54,6 +56,7 @@ public final class Inbox: Sendable {
         }
         self.path = path
         self.ingester = ingester
+        shelf = ReceiptShelf(inbox: path)
         try IntakeHome.makeOwnerOnlyFolder(claimsPath)
         try markOwner()
     }
@@ -124,29 +127,39 @@ public final class Inbox: Sendable {
     }
 
     /// The drops now in the inbox: top-level folders and archives, not hidden, not in-progress
-    /// names, not `NAME.READY` markers.
+    /// names, not `NAME.READY` markers, not the receipts folder.
     public func dropNames() -> [String] {
+        topLevelEntries().drops
+    }
+
+    /// The inbox's top-level entries: the drops, and the other files, which are no drop (each
+    /// logged once, by its name's hash, and left alone).
+    func topLevelEntries() -> (drops: [String], strays: [String]) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        return names.filter { name in
-            guard !name.hasPrefix("."), !Self.isInProgress(name) else { return false }
+        var drops: [String] = []
+        var strays: [String] = []
+        for name in names.sorted() where !name.hasPrefix(".") && !Self.isInProgress(name) {
             var status = stat()
-            guard lstat(path + "/" + name, &status) == 0 else { return false }
+            guard lstat(path + "/" + name, &status) == 0 else { continue }
             switch status.st_mode & S_IFMT {
+            case S_IFDIR where name == ReceiptShelf.folderName:
+                continue
             case S_IFDIR:
-                return true
+                drops.append(name)
             case S_IFREG where name.hasSuffix("." + Self.readyMarker):
-                return false
+                continue
             case S_IFREG where ArchiveDrop.isArchive(path: path + "/" + name):
-                return true
+                drops.append(name)
             default:
                 if leftAlone.insert(name) {
                     logger.warning(
                         "a top-level entry that is neither a folder nor an archive; left alone",
                         metadata: ["entry": "\(Self.tag(name))"])
                 }
-                return false
+                strays.append(name)
             }
-        }.sorted()
+        }
+        return (drops, strays)
     }
 
     /// Whether the drop `name` is an archive file rather than a folder.
@@ -196,7 +209,8 @@ public final class Inbox: Sendable {
     /// Returns the receipts of the drops taken in by this watcher, and how many drops are still
     /// waiting (being copied, or missing files their DICOMDIR lists).
     public func processReadyDrops(
-        settle: Duration, incompleteTimeout: TimeInterval = 30 * 60, options: Ingester.Options = .init()
+        settle: Duration, incompleteTimeout: TimeInterval = 30 * 60, reportWaitingAfter: TimeInterval = 10 * 60,
+        options: Ingester.Options = .init()
     ) async throws(IntakeError) -> (receipts: [Receipt], waiting: Int) {
         try await recoverClaims()
         var first: [String: Listing] = [:]
@@ -206,11 +220,17 @@ public final class Inbox: Sendable {
         }
         var receipts: [Receipt] = []
         var waiting = 0
-        for name in dropNames() where backoff.isDue(name) {
+        let entries = topLevelEntries()
+        // Staff learn why a drop waits, where they work, once it has waited `reportWaitingAfter`.
+        var reasons: [String: ReceiptLetter.WaitingReason] = [:]
+        for name in entries.strays { reasons[name] = .notADisc }
+        defer { fileWaitingLetters(reasons, present: entries.drops + entries.strays, after: reportWaitingAfter) }
+        for name in entries.drops where backoff.isDue(name) {
             // SIGTERM or SIGINT: the drop in hand has finished; nothing new is claimed.
             if Task.isShuttingDownGracefully { break }
             if seen.insert(name) { logger.info("received", metadata: ["drop": "\(Self.tag(name))"]) }
             guard let now = listing(of: name), now.isReady(after: first[name]) else {
+                reasons[name] = .stillCopying
                 waiting += 1
                 continue
             }
@@ -220,6 +240,7 @@ public final class Inbox: Sendable {
                 let newest = now.files.values.map { $0[1] }.max() ?? 0
                 guard Date().timeIntervalSince1970 - newest >= incompleteTimeout else {
                     logger.debug("waiting for files its DICOMDIR lists", metadata: ["missing": "\(missing.count)"])
+                    reasons[name] = .missingFiles(count: missing.count, heldAfter: incompleteTimeout)
                     waiting += 1
                     continue
                 }
@@ -229,9 +250,34 @@ public final class Inbox: Sendable {
                         "\(missing.count) files the DICOMDIR lists did not arrive within \(Int(incompleteTimeout)) s, "
                         + "e.g. \(missing[0])"))
             }
-            if let receipt = try await take(name, options: dropOptions) { receipts.append(receipt) }
+            switch try await take(name, options: dropOptions) {
+            case .taken(let receipt): receipts.append(receipt)
+            case .claimedElsewhere: break
+            case .mayNotMove(let reason): reasons[name] = .mayNotMove(reason: reason)
+            }
         }
         return (receipts, waiting)
+    }
+
+    /// Files a waiting letter for each entry that has waited `after`, counted from its newest
+    /// change (a copy stalled, a stray file left), and takes back the letters of entries no longer
+    /// in the inbox. Nothing is remembered between passes or runs: `watch --once` from cron writes
+    /// the same letters as the daemon.
+    private func fileWaitingLetters(
+        _ reasons: [String: ReceiptLetter.WaitingReason], present: [String], after: TimeInterval
+    ) {
+        shelf.removeWaitingLetters(except: Set(present))
+        for (name, reason) in reasons {
+            let since = Date(timeIntervalSince1970: newestChange(of: name))
+            guard Date().timeIntervalSince(since) >= after else { continue }
+            do {
+                try shelf.fileWaiting(
+                    ReceiptLetter(waiting: name, since: since, reason: reason, tag: Self.tag(name)), dropName: name)
+            } catch {
+                logger.warning(
+                    "cannot file a waiting letter", metadata: ["drop": "\(Self.tag(name))", "error": "\(error)"])
+            }
+        }
     }
 
     /// Sleeps `duration`, or less when a graceful shutdown (SIGTERM, SIGINT) begins: a daemon told to
@@ -241,6 +287,16 @@ public final class Inbox: Sendable {
         while ContinuousClock.now < deadline, !Task.isShuttingDownGracefully {
             try? await Task.sleep(for: min(.milliseconds(50), deadline - ContinuousClock.now))
         }
+    }
+
+    /// When the entry `name` last changed: its newest file's modification time, or its own.
+    private func newestChange(of name: String) -> TimeInterval {
+        if !isArchiveDrop(name), let files = listing(of: name)?.files, let newest = files.values.map({ $0[1] }).max() {
+            return newest
+        }
+        var status = stat()
+        guard lstat(path + "/" + name, &status) == 0 else { return Date().timeIntervalSince1970 }
+        return Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9
     }
 
     /// The DICOMDIR references of a drop that name no file on it (as written, `\`-joined).
@@ -260,8 +316,17 @@ public final class Inbox: Sendable {
         return missing
     }
 
-    /// Claims and ingests one drop; nil when another watcher claimed it first.
-    func take(_ name: String, options: Ingester.Options) async throws(IntakeError) -> Receipt? {
+    /// What became of a drop the pass tried to take.
+    enum Taking {
+        case taken(Receipt)
+        /// Another watcher claimed it first, or it could not be taken in now (logged, retried later).
+        case claimedElsewhere
+        /// The service may not move it out of the inbox, for this reason.
+        case mayNotMove(String)
+    }
+
+    /// Claims and ingests one drop, and files its receipt for staff.
+    func take(_ name: String, options: Ingester.Options) async throws(IntakeError) -> Taking {
         let id = Ingester.makeSubmissionID()
         let claim = claimsPath + "/" + id + "--" + name
         let lock = try ExclusiveFileLock(path: claimsPath + "/" + id + ".lock", wait: true)
@@ -271,8 +336,10 @@ public final class Inbox: Sendable {
         guard rename(path + "/" + name, claim) == 0 else {
             // Gone: another watcher claimed it first. Anything else is a drop this daemon cannot
             // take, said (never silence), and tried again later.
-            if errno != ENOENT { cannotClaim(name, errno: errno) }
-            return nil
+            let code = errno
+            guard code != ENOENT else { return .claimedElsewhere }
+            cannotClaim(name, errno: code)
+            return .mayNotMove(String(cString: strerror(code)))
         }
         seen.remove(name)
         if isArchive { unlink(path + "/" + name + "." + Self.readyMarker) }
@@ -294,7 +361,12 @@ public final class Inbox: Sendable {
         do {
             let receipt = try await ingester.ingest(drop: claim, options: claimed)
             backoff.succeeded(name)
-            return receipt
+            do {
+                try shelf.file(ReceiptLetter(receipt: receipt, dropName: name), dropName: name, submissionId: id)
+            } catch {
+                logger.warning("cannot file the receipt", metadata: ["submission": "\(id)", "error": "\(error)"])
+            }
+            return .taken(receipt)
         } catch {
             // Not taken in (a full disk, a busy catalog, a file that kept changing): unless the
             // catalog has it already (then the next pass finishes the move), the drop goes back to
@@ -312,7 +384,7 @@ public final class Inbox: Sendable {
                 rename(claim, returnPath(for: name, id: id))
             }
             backoff.failed(name)
-            return nil
+            return .claimedElsewhere
         }
     }
 

@@ -55,7 +55,7 @@ public final class InboxWakeUp: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         var now: [String: Int32] = [:]
-        for name in names where !name.hasPrefix(".") {
+        for name in names where !name.hasPrefix(".") && name != ReceiptShelf.folderName {
             let folder = inbox + "/" + name
             let watch = inotify_add_watch(descriptor, folder, Self.mask)
             if watch >= 0 { now[folder] = watch }

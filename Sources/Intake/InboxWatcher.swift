@@ -10,20 +10,23 @@ public struct InboxWatcher: Service {
     let settle: Duration
     let poll: TimeInterval
     let incompleteTimeout: TimeInterval
+    let reportWaitingAfter: TimeInterval
     let once: Bool
     let report: @Sendable (Receipt) -> Void
 
     /// - Parameters:
+    ///   - reportWaitingAfter: seconds a drop waits before staff get a letter saying why.
     ///   - once: one pass, then return (cron, tests).
     ///   - report: called with each receipt as its drop is taken in.
     public init(
-        inbox: Inbox, settle: Duration, poll: TimeInterval, incompleteTimeout: TimeInterval, once: Bool,
-        report: @escaping @Sendable (Receipt) -> Void
+        inbox: Inbox, settle: Duration, poll: TimeInterval, incompleteTimeout: TimeInterval,
+        reportWaitingAfter: TimeInterval, once: Bool, report: @escaping @Sendable (Receipt) -> Void
     ) {
         self.inbox = inbox
         self.settle = settle
         self.poll = poll
         self.incompleteTimeout = incompleteTimeout
+        self.reportWaitingAfter = reportWaitingAfter
         self.once = once
         self.report = report
     }
@@ -33,7 +36,8 @@ public struct InboxWatcher: Service {
         while true {
             var waiting = 0
             do {
-                let pass = try await inbox.processReadyDrops(settle: settle, incompleteTimeout: incompleteTimeout)
+                let pass = try await inbox.processReadyDrops(
+                    settle: settle, incompleteTimeout: incompleteTimeout, reportWaitingAfter: reportWaitingAfter)
                 pass.receipts.forEach(report)
                 waiting = pass.waiting
             } catch {

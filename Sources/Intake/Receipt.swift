@@ -21,6 +21,25 @@ public struct Receipt: Sendable, Encodable {
         public var uid: String?
     }
 
+    /// A patient as the disc names them (DICOM keywords).
+    public struct Patient: Sendable, Encodable, Equatable {
+        public var PatientName: String?
+        public var PatientID: String?
+        public var PatientBirthDate: String?
+    }
+
+    /// A study as it arrived (DICOM keywords, as in QIDO-RS).
+    public struct Study: Sendable, Encodable, Equatable {
+        public var StudyInstanceUID: String
+        public var StudyDate: String?
+        public var StudyDescription: String?
+        public var ModalitiesInStudy: [String]
+        /// The series' BodyPartExamined values.
+        public var BodyPartExamined: [String]
+        public var NumberOfStudyRelatedSeries: Int
+        public var NumberOfStudyRelatedInstances: Int
+    }
+
     public var submissionId: String
     /// `accepted`, `held` or `quarantined`.
     public var status: String
@@ -29,6 +48,12 @@ public struct Receipt: Sendable, Encodable {
     public var source: String
     /// Where the files are kept: the store folder, or the source itself with `--in-place`.
     public var storedAt: String
+    /// ISO 8601 in UTC, to the second.
+    public var receivedAt: String
+    /// The patients on the disc, and the one typed on the form (`submission.json`) when there was one.
+    public var patients: [Patient]
+    public var formPatient: Patient?
+    public var studies: [Study]
     public var counts: Counts
     /// Levels named by the note: the submission's levels of concern.
     public var spinalLevels: [String]

@@ -54,10 +54,30 @@ extension SubmissionAssembly {
         let dicomCount = files.filter { $0.role == .dicom || $0.role == .dicomdir }
             .count
         let codes = Set(all.filter { $0.severity != .info }.map(\.code)).sorted()
+        var instancesPerSeries: [String: Int] = [:]
+        for instance in record.instances { instancesPerSeries[instance.seriesInstanceUID, default: 0] += 1 }
+        let studies = record.studies.map { study -> Receipt.Study in
+            let series = record.series.filter { $0.studyInstanceUID == study.studyInstanceUID }
+            return Receipt.Study(
+                StudyInstanceUID: study.studyInstanceUID, StudyDate: study.studyDate,
+                StudyDescription: study.studyDescription,
+                ModalitiesInStudy: Array(Set(series.compactMap(\.modality))).sorted(),
+                BodyPartExamined: Array(Set(series.compactMap(\.bodyPartExamined))).sorted(),
+                NumberOfStudyRelatedSeries: series.count,
+                NumberOfStudyRelatedInstances: series.reduce(0) { $0 + (instancesPerSeries[$1.seriesInstanceUID] ?? 0) })
+        }
+        let typed = form.flatMap { form in
+            form.patientName == nil && form.patientBirthDate == nil
+                ? nil
+                : Receipt.Patient(PatientName: form.patientName, PatientID: nil, PatientBirthDate: form.patientBirthDate)
+        }
         return Receipt(
             submissionId: id, status: record.status.rawValue,
             reasons: OutcomeRule.reasons(status: record.status, findingCodes: codes), source: record.source,
-            storedAt: storedAt,
+            storedAt: storedAt, receivedAt: UTCTime.iso8601(record.receivedAt),
+            patients: patients.map {
+                Receipt.Patient(PatientName: $0.patientName, PatientID: $0.patientID, PatientBirthDate: $0.patientBirthDate)
+            }, formPatient: typed, studies: studies,
             counts: Receipt.Counts(
                 files: files.count, dicom: dicomCount, nonDicom: files.count - dicomCount, patients: patients.count,
                 studies: studyOrder.count, series: seriesOrder.count, instances: instances.count,

@@ -26,11 +26,14 @@ extension IntakeCommand {
         @Option(help: "Seconds between passes when inotify says nothing.") var poll: Double = 5
         @Option(help: "Seconds a drop whose DICOMDIR lists missing files may wait before it is taken in and held.")
         var incompleteTimeout: Double = 1800
+        @Option(help: "Seconds a drop may wait before staff get a letter in <inbox>/receipts/ saying why.")
+        var reportWaitingAfter: Double = 600
         @Flag(help: "Handle what is ready now, then exit.") var once = false
 
         func validate() throws {
-            if settle < 0 || poll <= 0 || incompleteTimeout < 0 {
-                throw ValidationError("--settle and --incomplete-timeout must be at least 0, --poll above 0")
+            if settle < 0 || poll <= 0 || incompleteTimeout < 0 || reportWaitingAfter < 0 {
+                throw ValidationError(
+                    "--settle, --incomplete-timeout and --report-waiting-after must be at least 0, --poll above 0")
             }
         }
 
@@ -40,7 +43,7 @@ extension IntakeCommand {
                 path: self.inbox, ingester: try await homeOptions.ingester(limits: limitOptions))
             let watcher = InboxWatcher(
                 inbox: inbox, settle: .milliseconds(Int(settle * 1000)), poll: poll,
-                incompleteTimeout: incompleteTimeout, once: once
+                incompleteTimeout: incompleteTimeout, reportWaitingAfter: reportWaitingAfter, once: once
             ) { receipt in
                 // One line per submission, written at once (not buffered) for whoever tails the output.
                 // The drop by its name's tag, as in the log: staff may name folders after patients.

@@ -240,7 +240,10 @@ struct ArchiveTests {
         #expect(watch.status == 0, "\(watch.standardError)")
         #expect(watch.standardError.contains("left alone"))
         #expect(
-            try FileManager.default.contentsOfDirectory(atPath: inbox).filter { !$0.hasPrefix(".") } == ["letter.pdf"])
+            try FileManager.default.contentsOfDirectory(atPath: inbox).filter { !$0.hasPrefix(".") }.sorted() == [
+                "letter.pdf", "receipts",
+            ])
+        #expect(FileManager.default.fileExists(atPath: inbox + "/receipts/cd.tgz.txt"))
         let stats = try IntakeProcess.run(["stats", "--home", home, "--format", "csv"])
         #expect(stats.text.contains("submissions,2"))
         #expect(stats.text.contains("files.archive,2"))

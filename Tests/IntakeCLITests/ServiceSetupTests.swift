@@ -61,7 +61,11 @@ struct ServiceSetupTests {
         let watch = try serviceWatch(root, capability: true)
         #expect(watch.status == 0, "\(watch.standardError)")
         #expect(watch.text.contains(" accepted drop="), "\(watch.text)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/inbox").filter { !$0.hasPrefix(".") }.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/inbox").filter { !$0.hasPrefix(".") } == ["receipts"])
+        // Staff read the letter, under their own account.
+        let letter = try shell(#"runuser -u intake-test-staff -- cat "$1/inbox/receipts/CT Jane Doe.txt""#, [root])
+        #expect(letter.status == 0, "\(letter.standardError)")
+        #expect(letter.text.hasPrefix("Accepted — "))
         // Kept as the service's own: owner-only, owned by the service.
         let store = root + "/home/store"
         let id = try #require(try FileManager.default.contentsOfDirectory(atPath: store).first { !$0.hasPrefix(".") })

@@ -20,8 +20,10 @@ struct WatchCommandTests {
             if ready { #expect(FileManager.default.createFile(atPath: inbox + "/" + name + "/READY", contents: nil)) }
         }
 
+        /// The inbox's entries but its hidden ones and the receipts folder: the drops waiting.
         func inboxNames() throws -> [String] {
-            try FileManager.default.contentsOfDirectory(atPath: inbox).filter { !$0.hasPrefix(".") }.sorted()
+            try FileManager.default.contentsOfDirectory(atPath: inbox).filter { !$0.hasPrefix(".") && $0 != "receipts" }
+                .sorted()
         }
 
         func submissionCount() throws -> Int {
@@ -68,7 +70,7 @@ struct WatchCommandTests {
         #expect(FileManager.default.createFile(atPath: inbox + "/disc/READY", contents: nil))
         let watch = try IntakeProcess.run(["watch", "--once", "--inbox", inbox, "--home", setup.home, "--settle", "0"])
         #expect(watch.status == 0, "\(watch.standardError)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: inbox).filter { !$0.hasPrefix(".") }.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: inbox).filter { !$0.hasPrefix(".") } == ["receipts"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: inbox + "/.processing").isEmpty)
         let stored = try FileManager.default.contentsOfDirectory(atPath: setup.home + "/store").filter {
             !$0.hasPrefix(".")
@@ -497,5 +499,105 @@ struct WatchCommandTests {
         process.waitUntilExit()
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0)
+    }
+}
+
+/// The letters staff read in `<inbox>/receipts/`, for every drop taken and every drop that waits.
+@Suite("Receipts where staff work, run as a program")
+struct ReceiptShelfTests {
+    typealias Setup = WatchCommandTests.Setup
+
+    private func letter(_ setup: Setup, _ name: String) throws -> String {
+        try String(contentsOfFile: setup.inbox + "/receipts/" + name, encoding: .utf8)
+    }
+
+    /// The part of a letter above "Details for IT", where no code, UID or path may stand.
+    private func plainPart(_ text: String) -> String {
+        String(text[..<(text.range(of: "Details for IT")?.lowerBound ?? text.endIndex)])
+    }
+
+    @Test("Every drop taken gets a text and an HTML letter, outcome first, codes last, readable by the inbox's group")
+    func takenDrops() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        try setup.drop("CSPINE_MR", as: "Jane Doe MR", ready: true)
+        try setup.drop("CSPINE_CT", as: "wrong patient", ready: true)
+        #expect(
+            FileManager.default.createFile(
+                atPath: setup.inbox + "/wrong patient/submission.json",
+                contents: Data(#"{"PatientName": "SMITH^ANNA", "note": "OPLL between C3 and C4"}"#.utf8)))
+        let watch = try IntakeProcess.run([
+            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0",
+        ])
+        #expect(watch.status == 0, "\(watch.standardError)")
+
+        let accepted = try letter(setup, "Jane Doe MR.txt")
+        #expect(accepted.hasPrefix("Accepted — 1 study of DOE^JANE is queued for a spine review.\n"), "\(accepted)")
+        #expect(accepted.contains("MRI cervical spine, 15 April 2024 — 3 series, 48 images"))
+        #expect(accepted.contains("Nothing for you to do."))
+        let held = try letter(setup, "wrong patient.txt")
+        #expect(held.hasPrefix("Held — please check this disc before it goes to a surgeon.\n"), "\(held)")
+        #expect(held.contains("The patient on the disc, ROE^RICHARD^A, is not the patient on your form, SMITH^ANNA."))
+        #expect(held.contains("Levels of concern from the note\n  C3-C4"))
+        #expect(held.contains("Details for IT: submission "))
+        #expect(held.contains("findings: patient-not-on-form"))
+        for text in [accepted, held] {
+            let plain = plainPart(text)
+            #expect(!plain.contains("-") || !plain.contains("patient-not-on-form"))
+            #expect(!plain.contains(setup.home) && !plain.contains("1.2.") && !plain.contains("review-readiness"))
+        }
+        let html = try letter(setup, "wrong patient.html")
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.contains("<h1>Held — please check this disc before it goes to a surgeon.</h1>"))
+        #expect(!html.contains("http://") && !html.contains("https://"), "no resource from elsewhere")
+        for name in ["Jane Doe MR.txt", "Jane Doe MR.html", "wrong patient.txt", "wrong patient.html"] {
+            let mode = try FileManager.default.attributesOfItem(atPath: setup.inbox + "/receipts/" + name)[.posixPermissions]
+            #expect(mode as? Int == 0o640, "\(name)")
+        }
+        // A later drop of the same name keeps the first letter and gets its own, named with its id.
+        try setup.drop("CSPINE_MR", as: "Jane Doe MR", ready: true)
+        let again = try IntakeProcess.run([
+            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0",
+        ])
+        let id = try #require(again.text.split(separator: " ").first.map(String.init))
+        #expect(try letter(setup, "Jane Doe MR.txt") == accepted)
+        #expect(try letter(setup, "Jane Doe MR \(id).txt").hasPrefix("Accepted — "))
+        #expect(try setup.inboxNames().isEmpty)
+    }
+
+    @Test("A drop that waits gets a letter saying why once --report-waiting-after has passed; its receipt replaces it")
+    func waitingDrops() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        try setup.drop("CSPINE_MR", as: "partial", ready: true)
+        try FileManager.default.removeItem(atPath: setup.inbox + "/partial/DICOM/ST000001/SE000003/IM000018")
+        #expect(FileManager.default.createFile(atPath: setup.inbox + "/notes.pdf", contents: Data("%PDF-1.4".utf8)))
+        let early = try IntakeProcess.run([
+            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0",
+        ])
+        #expect(early.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: setup.inbox + "/receipts/partial.txt"), "not before 10 minutes")
+        let late = try IntakeProcess.run([
+            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0", "--report-waiting-after", "0",
+        ])
+        #expect(late.status == 0)
+        let waiting = try letter(setup, "partial.txt")
+        #expect(waiting.hasPrefix("Waiting — \"partial\" was not taken in yet.\n"), "\(waiting)")
+        #expect(waiting.contains("lists 1 file that has not arrived"))
+        #expect(try letter(setup, "notes.pdf.txt").contains("neither a folder nor an archive"))
+        #expect(FileManager.default.fileExists(atPath: setup.inbox + "/receipts/partial.html"))
+        let taken = try IntakeProcess.run([
+            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0", "--incomplete-timeout", "0",
+        ])
+        #expect(taken.status == 0)
+        let held = try letter(setup, "partial.txt")
+        #expect(held.hasPrefix("Held — "), "\(held)")
+        #expect(held.contains("The disc's index lists 1 file that is not on it."))
+        // The stray file leaves the inbox: its letter goes too.
+        try FileManager.default.removeItem(atPath: setup.inbox + "/notes.pdf")
+        _ = try IntakeProcess.run([
+            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0", "--report-waiting-after", "0",
+        ])
+        #expect(!FileManager.default.fileExists(atPath: setup.inbox + "/receipts/notes.pdf.txt"))
     }
 }
