@@ -136,12 +136,14 @@ public final class Ingester: Sendable {
             quarantineReason: overLimit)
         record.filesInPlace = options.inPlace
         let catalogFindings: [SubmissionRecord.Finding]
+        let review: ReviewPlacement?
         await options.commitTurn?.begin()
         do {
             let recorded = try await catalog.record(
                 record, duplicates: DuplicateRule(), outcome: OutcomeRule(), replacing: options.replacing)
             record.status = recorded.status
             catalogFindings = recorded.duplicateFindings
+            review = recorded.review
             options.commitTurn?.end()
         } catch {
             options.commitTurn?.end()
@@ -155,7 +157,8 @@ public final class Ingester: Sendable {
         }
         let finalFolder = (record.status == .quarantined ? home.quarantinePath : home.storePath) + "/" + id
         let receipt = assembly.receipt(
-            record: record, catalogFindings: catalogFindings, storedAt: options.inPlace ? drop : finalFolder)
+            record: record, catalogFindings: catalogFindings, review: review,
+            storedAt: options.inPlace ? drop : finalFolder)
         if !options.inPlace {
             // The folder that becomes store/<id> or quarantine/<id>: our copy, or the drop taken over.
             let kept = copying ? staging : drop

@@ -7,7 +7,8 @@ import StudyCatalog
 /// - quarantined: nothing usable (no readable instance, or too many files to read).
 /// - held: cataloged and kept, but no review until a person releases it, when any finding below
 ///   (of warning or error severity) says the disc is not safe to put before a surgeon as it is.
-/// - accepted: everything else; its review is queued.
+/// - accepted: everything else; its review is queued, or it joins the review of its case
+///   (`placement`).
 public struct OutcomeRule: OutcomePolicy {
     public init() {}
 
@@ -35,6 +36,18 @@ public struct OutcomeRule: OutcomePolicy {
             $0.severity != .info && Self.holdingFindings[$0.code] != nil
         }
         return holds ? .held : .accepted
+    }
+
+    /// One review per case: a submission whose studies an open review covers joins it (a resend,
+    /// a second disc of the same study); one that brings new series to a case already reviewed is
+    /// queued as a follow-up of that review, and one that brings nothing new joins it; the rest
+    /// are queued.
+    public func placement(covering: [CoveringReview], bringsNewSeries: Bool) -> ReviewPlacement {
+        if let open = covering.first(where: { $0.status != .done }) { return .joined(reviewId: open.reviewId) }
+        if let done = covering.first(where: { $0.status == .done }) {
+            return bringsNewSeries ? .followUp(of: done.reviewId) : .joined(reviewId: done.reviewId)
+        }
+        return .queued
     }
 
     /// Why a submission with these finding codes (errors and warnings) ended as it did, in plain

@@ -45,6 +45,10 @@ public struct Receipt: Sendable, Encodable {
     public var status: String
     /// Why it is held or quarantined, in plain words (`OutcomeRule`); empty when accepted.
     public var reasons: [String]
+    /// Where its review went when accepted: `queued`, `joined` (the review already covering its
+    /// studies, `reviewOf`) or `follow-up` (of the done review `reviewOf`); nil otherwise.
+    public var review: String?
+    public var reviewOf: String?
     public var source: String
     /// Where the files are kept: the store folder, or the source itself with `--in-place`.
     public var storedAt: String

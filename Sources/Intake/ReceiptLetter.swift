@@ -28,8 +28,17 @@ public struct ReceiptLetter: Sendable, Equatable {
         case "accepted":
             let studies = Self.count(receipt.studies.count, "study", "studies")
             let names = Self.names(receipt.patients)
-            headline = "Accepted — \(studies) of \(names) \(receipt.studies.count == 1 ? "is" : "are") queued for a spine review."
-            lead = [received + " Nothing for you to do."]
+            switch receipt.review {
+            case "joined":
+                headline = "Accepted — it joins the spine review of \(names) already under way; nothing new is queued."
+                lead = [received + " It holds the same study as a disc received before. Nothing for you to do."]
+            case "follow-up":
+                headline = "Accepted — new images of \(names) are queued as a follow-up of their finished review."
+                lead = [received + " Nothing for you to do."]
+            default:
+                headline = "Accepted — \(studies) of \(names) \(receipt.studies.count == 1 ? "is" : "are") queued for a spine review."
+                lead = [received + " Nothing for you to do."]
+            }
         case "held":
             headline = "Held — please check this disc before it goes to a surgeon."
             lead = [received] + Self.heldExplanation(receipt, codes: codes) + [

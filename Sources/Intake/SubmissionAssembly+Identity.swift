@@ -49,7 +49,9 @@ extension SubmissionAssembly {
         return result
     }
 
-    func receipt(record: SubmissionRecord, catalogFindings: [Finding], storedAt: String) -> Receipt {
+    func receipt(
+        record: SubmissionRecord, catalogFindings: [Finding], review: ReviewPlacement?, storedAt: String
+    ) -> Receipt {
         let all = (record.findings + catalogFindings).sorted { ($0.severity, $0.code) < ($1.severity, $1.code) }
         let dicomCount = files.filter { $0.role == .dicom || $0.role == .dicomdir }
             .count
@@ -73,7 +75,20 @@ extension SubmissionAssembly {
         }
         return Receipt(
             submissionId: id, status: record.status.rawValue,
-            reasons: OutcomeRule.reasons(status: record.status, findingCodes: codes), source: record.source,
+            reasons: OutcomeRule.reasons(status: record.status, findingCodes: codes),
+            review: review.map {
+                switch $0 {
+                case .queued: "queued"
+                case .joined: "joined"
+                case .followUp: "follow-up"
+                }
+            },
+            reviewOf: review.flatMap {
+                switch $0 {
+                case .queued: nil
+                case .joined(let id), .followUp(let id): id
+                }
+            }, source: record.source,
             storedAt: storedAt, receivedAt: UTCTime.iso8601(record.receivedAt),
             patients: patients.map {
                 Receipt.Patient(PatientName: $0.patientName, PatientID: $0.patientID, PatientBirthDate: $0.patientBirthDate)

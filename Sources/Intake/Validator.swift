@@ -52,7 +52,7 @@ public struct Validator: Sendable {
         }
         let record = assembly.record(receivedAt: Date(), source: source.path, priority: .routine)
         let receipt = assembly.receipt(
-            record: record, catalogFindings: assembly.duplicateFindings(of: record), storedAt: source.path)
+            record: record, catalogFindings: assembly.duplicateFindings(of: record), review: nil, storedAt: source.path)
         return ValidationReport(path: source.path, receipt: receipt)
     }
 

@@ -107,6 +107,12 @@ extension Receipt {
             "  catalog    \(counts.patients) patients, \(counts.studies) studies, \(counts.series) series, "
                 + "\(counts.instances) instances, \(counts.duplicates) duplicates",
         ]
+        switch (review, reviewOf) {
+        case ("joined", let id?): lines.append("  review     joined the review of \(id)")
+        case ("follow-up", let id?): lines.append("  review     queued, a follow-up of \(id)")
+        case (let placement?, _): lines.append("  review     \(placement)")
+        case (nil, _): break
+        }
         if !spinalLevels.isEmpty { lines.append("  concern    \(spinalLevels.joined(separator: " "))") }
         if !attachments.isEmpty { lines.append("  reports    \(attachments.joined(separator: ", "))") }
         // Long runs of one finding (48 duplicates of a resent disc) show their first few lines.

@@ -20,6 +20,7 @@ extension OutputRecord {
             ("queuedAt", .time(review.queuedAt)), ("claimedAt", review.claimedAt.map(Value.time)),
             ("completedAt", review.completedAt.map(Value.time)), ("outcome", review.outcome.map(Value.text)),
             ("spinalLevels", .texts(review.levelsOfConcern)), ("PatientName", .texts(review.patientNames)),
+            ("submissionIds", .texts(review.submissionIds)), ("followUpOf", review.followUpOf.map(Value.text)),
         ])
     }
 

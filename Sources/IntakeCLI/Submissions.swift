@@ -104,7 +104,7 @@ private func printDecision(
     _ decision: SubmissionDecision, of id: String, in catalog: any Catalog, format: DataFormat
 ) async throws {
     do {
-        try await catalog.decide(id, decision)
+        try await catalog.decide(id, decision, outcome: OutcomeRule())
     } catch {
         guard error.code == .stateConflict || error.code == .notFound else { throw error }
         FileHandle.standardError.write(Data("intake: \(error.context): \(error.detail)\n".utf8))

@@ -64,6 +64,11 @@ extension PostgresCatalog {
                 connection,
                 SQLStatement(SubmissionRows.insertSubmissionStudy.sql, [.text(id), .text(study.studyInstanceUID)]))
         }
+        let seriesUIDs = submission.series.map(\.seriesInstanceUID)
+        var bringsNewSeries = false
+        if !seriesUIDs.isEmpty {
+            bringsNewSeries = try await rows(connection, SubmissionRows.heldSeries(seriesUIDs)).count < seriesUIDs.count
+        }
         for series in submission.series {
             try await run(connection, SQLStatement(SubmissionRows.insertSeries.sql, SubmissionRows.series(series)))
             for level in series.spinalLevels {
@@ -98,13 +103,34 @@ extension PostgresCatalog {
         try await insertBatches(
             connection, table: "finding", columns: SubmissionRows.findingColumns,
             rows: (submission.findings + plan.findings).map { SubmissionRows.finding($0, submissionId: id) })
+        var placement: ReviewPlacement?
         if submission.status == .accepted {
-            try await run(connection, SQLStatement(SubmissionRows.insertReview.sql, SubmissionRows.review(submission)))
+            let placed = try await place(
+                id, studies: submission.studies.map(\.studyInstanceUID), priority: submission.priority,
+                queuedAt: submission.receivedAt, bringsNewSeries: bringsNewSeries, outcome: outcome, in: connection)
+            placement = placed
         }
         try await run(
             connection,
             SQLStatement(SubmissionRows.insertEvent.sql, SubmissionRows.event(submission, replacing: replacing)))
-        return RecordedSubmission(status: submission.status, duplicateFindings: plan.findings)
+        return RecordedSubmission(status: submission.status, duplicateFindings: plan.findings, review: placement)
+    }
+
+    /// Gives the accepted submission `id` its place in the review, as `outcome` decides from the
+    /// reviews covering its studies.
+    private static func place(
+        _ id: String, studies: [String], priority: SubmissionRecord.Priority, queuedAt: Date, bringsNewSeries: Bool,
+        outcome: any OutcomePolicy, in connection: PostgresConnection
+    ) async throws -> ReviewPlacement {
+        let covering =
+            studies.isEmpty
+            ? []
+            : try await rows(connection, SubmissionRows.coveringReviews(ofStudies: studies)).map(SubmissionRows.coveringReview)
+        let placement = outcome.placement(covering: covering, bringsNewSeries: bringsNewSeries)
+        for statement in SubmissionRows.placing(placement, submissionId: id, priority: priority, queuedAt: queuedAt) {
+            try await run(connection, statement)
+        }
+        return placement
     }
 
     static func insertBatches(
@@ -124,7 +150,9 @@ extension PostgresCatalog {
         _ = try await rows(connection, statement)
     }
 
-    public func decide(_ id: String, _ decision: SubmissionDecision, at time: Date) async throws(CatalogError) {
+    public func decide(_ id: String, _ decision: SubmissionDecision, outcome: any OutcomePolicy, at time: Date)
+        async throws(CatalogError)
+    {
         try await write(context: "\(decision.action) \(id)") { connection in
             let changed = try await Self.rows(
                 connection,
@@ -134,7 +162,14 @@ extension PostgresCatalog {
                     id: id, current: try await Self.rows(connection, SubmissionDecision.currentState(of: id)).first)
             }
             if decision.kind == .released {
-                try await Self.run(connection, SQLStatement(SubmissionDecision.queueReleased.sql, [.text(id)]))
+                // Its series are cataloged since it was held: a released disc of a reviewed case is
+                // a follow-up, one of a case under review joins it.
+                var facts: [[[CatalogValue]]] = []
+                for statement in SubmissionDecision.released(id) { facts.append(try await Self.rows(connection, statement)) }
+                _ = try await Self.place(
+                    id, studies: facts[1].compactMap { $0[0].text },
+                    priority: facts[0].first?[0].text.flatMap(SubmissionRecord.Priority.init(rawValue:)) ?? .routine,
+                    queuedAt: time, bringsNewSeries: true, outcome: outcome, in: connection)
             }
             try await Self.run(
                 connection,

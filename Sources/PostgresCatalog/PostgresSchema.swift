@@ -185,5 +185,20 @@ enum PostgresSchema {
                 "CREATE INDEX submission_status ON submission(status, receivedAt)",
             ]
         ),
+        (
+            // One review per case: a submission joined to the review already covering its studies,
+            // and a review queued for new series of a reviewed case marked as its follow-up.
+            "pg4-review-links",
+            [
+                """
+                CREATE TABLE reviewLink (
+                    submissionId TEXT PRIMARY KEY REFERENCES submission(id),
+                    reviewSubmissionId TEXT NOT NULL REFERENCES review(submissionId)
+                )
+                """,
+                "CREATE INDEX reviewLink_review ON reviewLink(reviewSubmissionId)",
+                "ALTER TABLE review ADD COLUMN followUpOf TEXT",
+            ]
+        ),
     ]
 }

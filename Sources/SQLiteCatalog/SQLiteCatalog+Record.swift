@@ -59,6 +59,8 @@ extension SQLiteCatalog {
             }
             try execute(db, SubmissionRows.insertSubmissionStudy.sql, [.text(id), .text(study.studyInstanceUID)])
         }
+        let seriesUIDs = submission.series.map(\.seriesInstanceUID)
+        let bringsNewSeries = try !seriesUIDs.isEmpty && rows(db, SubmissionRows.heldSeries(seriesUIDs)).count < seriesUIDs.count
         for series in submission.series {
             try execute(db, SubmissionRows.insertSeries.sql, SubmissionRows.series(series))
             for level in series.spinalLevels {
@@ -86,21 +88,46 @@ extension SQLiteCatalog {
         for finding in submission.findings + plan.findings {
             try execute(db, insertFinding, SubmissionRows.finding(finding, submissionId: id))
         }
+        var placement: ReviewPlacement?
         if submission.status == .accepted {
-            try execute(db, SubmissionRows.insertReview.sql, SubmissionRows.review(submission))
+            let studies = submission.studies.map(\.studyInstanceUID)
+            let covering =
+                studies.isEmpty
+                ? [] : try rows(db, SubmissionRows.coveringReviews(ofStudies: studies)).map(SubmissionRows.coveringReview)
+            let placed = outcome.placement(covering: covering, bringsNewSeries: bringsNewSeries)
+            for statement in SubmissionRows.placing(
+                placed, submissionId: id, priority: submission.priority, queuedAt: submission.receivedAt)
+            {
+                try execute(db, statement.sql, statement.arguments)
+            }
+            placement = placed
         }
         try execute(db, SubmissionRows.insertEvent.sql, SubmissionRows.event(submission, replacing: replacing))
-        return RecordedSubmission(status: submission.status, duplicateFindings: plan.findings)
+        return RecordedSubmission(status: submission.status, duplicateFindings: plan.findings, review: placement)
     }
 
-    public func decide(_ id: String, _ decision: SubmissionDecision, at time: Date) async throws(CatalogError) {
+    public func decide(_ id: String, _ decision: SubmissionDecision, outcome: any OutcomePolicy, at time: Date)
+        async throws(CatalogError)
+    {
         try await write(context: "\(decision.action) \(id)") { db in
             try Self.execute(db, decision.sql, decision.arguments(at: time) + [.text(id)])
             guard db.changesCount == 1 else {
                 throw decision.conflict(id: id, current: try Self.rows(db, SubmissionDecision.currentState(of: id)).first)
             }
             if decision.kind == .released {
-                try Self.execute(db, SubmissionDecision.queueReleased.sql, [.text(id)])
+                // Its series are cataloged since it was held: a released disc of a reviewed case is
+                // a follow-up, one of a case under review joins it.
+                let facts = try SubmissionDecision.released(id).map { try Self.rows(db, $0) }
+                let priority = facts[0].first?[0].text.flatMap(SubmissionRecord.Priority.init(rawValue:)) ?? .routine
+                let studies = facts[1].compactMap { $0[0].text }
+                let covering =
+                    studies.isEmpty
+                    ? []
+                    : try Self.rows(db, SubmissionRows.coveringReviews(ofStudies: studies)).map(SubmissionRows.coveringReview)
+                let placement = outcome.placement(covering: covering, bringsNewSeries: true)
+                for statement in SubmissionRows.placing(placement, submissionId: id, priority: priority, queuedAt: time) {
+                    try Self.execute(db, statement.sql, statement.arguments)
+                }
             }
             try Self.execute(
                 db, SubmissionRows.insertEvent.sql,

@@ -216,6 +216,19 @@ enum SQLiteSchema {
                     CREATE INDEX submission_status ON submission(status, receivedAt);
                     """)
         }
+        // One review per case: a submission joined to the review already covering its studies,
+        // and a review queued for new series of a reviewed case marked as its follow-up.
+        migrator.registerMigration("v8-review-links") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE reviewLink (
+                        submissionId TEXT PRIMARY KEY REFERENCES submission(id),
+                        reviewSubmissionId TEXT NOT NULL REFERENCES review(submissionId)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX reviewLink_review ON reviewLink(reviewSubmissionId);
+                    ALTER TABLE review ADD COLUMN followUpOf TEXT;
+                    """)
+        }
         return migrator
     }
 }

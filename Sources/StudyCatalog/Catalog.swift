@@ -44,9 +44,11 @@ public protocol Catalog: AnyObject, Sendable {
     /// whether or not a person decided, false only those nobody decided yet.
     func submissions(statuses: [SubmissionRecord.Status], decided: Bool?, limit: Int?) async throws(CatalogError)
         -> [SubmissionSummary]
-    /// Applies a person's decision to a submission, audited as theirs; a release queues its review.
-    /// Atomic: of two decisions at once, exactly one applies; the other gets `stateConflict`.
-    func decide(_ id: String, _ decision: SubmissionDecision, at time: Date) async throws(CatalogError)
+    /// Applies a person's decision to a submission, audited as theirs; a release places its review
+    /// as `outcome` says. Atomic: of two decisions at once, exactly one applies; the other gets
+    /// `stateConflict`.
+    func decide(_ id: String, _ decision: SubmissionDecision, outcome: any OutcomePolicy, at time: Date)
+        async throws(CatalogError)
     /// Paths of a submission's files linked to an identical copy cataloged earlier instead of kept.
     func linkedDuplicatePaths(_ id: String) async throws(CatalogError) -> [String]
     /// Every accepted, held or quarantined submission with the files it expects on disk.
@@ -77,8 +79,10 @@ public protocol Catalog: AnyObject, Sendable {
 }
 
 extension Catalog {
-    public func decide(_ id: String, _ decision: SubmissionDecision) async throws(CatalogError) {
-        try await decide(id, decision, at: Date())
+    public func decide(_ id: String, _ decision: SubmissionDecision, outcome: any OutcomePolicy)
+        async throws(CatalogError)
+    {
+        try await decide(id, decision, outcome: outcome, at: Date())
     }
 
     public func reviews(status: ReviewSummary.Status?) async throws(CatalogError) -> [ReviewSummary] {

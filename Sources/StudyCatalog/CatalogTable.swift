@@ -4,7 +4,7 @@ import Foundation
 /// row's references come before it: what `intake catalog copy` moves, table by table.
 public enum CatalogTable: String, Sendable, CaseIterable {
     case submission, patient, study, studyLevel, submissionStudy, series, seriesLevel, instance, file, finding
-    case review, event
+    case review, reviewLink, event
 
     public enum ColumnType: Sendable {
         case text, integer, real, boolean, timestamp
@@ -67,8 +67,9 @@ public enum CatalogTable: String, Sendable, CaseIterable {
                 [
                     ("submissionId", .text), ("status", .text), ("priority", .text), ("reviewer", .text),
                     ("queuedAt", .timestamp), ("claimedAt", .timestamp), ("completedAt", .timestamp),
-                    ("outcome", .text),
+                    ("outcome", .text), ("followUpOf", .text),
                 ]
+            case .reviewLink: [("submissionId", .text), ("reviewSubmissionId", .text)]
             case .event:
                 [("id", .integer), ("at", .timestamp), ("actor", .text), ("action", .text), ("subject", .text)]
             }
@@ -83,7 +84,7 @@ public enum CatalogTable: String, Sendable, CaseIterable {
         case .studyLevel, .seriesLevel: [columns[0].name, "level"]
         case .submissionStudy: ["submissionId", "studyInstanceUID"]
         case .series: ["seriesInstanceUID"]
-        case .review: ["submissionId"]
+        case .review, .reviewLink: ["submissionId"]
         case .patient, .instance, .file, .finding, .event: ["id"]
         }
     }

@@ -329,14 +329,15 @@ extension SQLCatalog {
                 submissionStudy ss JOIN study st ON st.studyInstanceUID = ss.studyInstanceUID
                      JOIN patient p ON p.id = st.patientRowID WHERE ss.submissionId = r.submissionId
                 """, separator: "\n")
+        let joined = dialect.distinctList("l.submissionId", from: "reviewLink l WHERE l.reviewSubmissionId = r.submissionId")
         return SQLStatement(
             """
             SELECT r.submissionId, r.status, r.priority, r.reviewer, r.queuedAt, r.claimedAt, r.completedAt, r.outcome,
-                   s.levelsOfConcern, \(names)
+                   s.levelsOfConcern, \(names), \(joined), r.followUpOf
             FROM review r JOIN submission s ON s.id = r.submissionId
             \(whereClause)
             """,
-            returning: [.text, .text, .text, .text, .timestamp, .timestamp, .timestamp, .text, .text, .text])
+            returning: [.text, .text, .text, .text, .timestamp, .timestamp, .timestamp, .text, .text, .text, .text, .text])
     }
 
     public func rows(of table: CatalogTable, offset: Int, limit: Int) async throws(CatalogError) -> [[CatalogValue]] {
@@ -371,7 +372,8 @@ public enum ReviewSQL {
             reviewer: row[3].text, queuedAt: row[4].timestamp ?? Date(timeIntervalSince1970: 0),
             claimedAt: row[5].timestamp, completedAt: row[6].timestamp, outcome: row[7].text,
             levelsOfConcern: words(row[8].text),
-            patientNames: (row[9].text ?? "").split(separator: "\n").map(String.init).sorted())
+            patientNames: (row[9].text ?? "").split(separator: "\n").map(String.init).sorted(),
+            submissionIds: [row[0].text ?? ""] + words(row[10].text).sorted(), followUpOf: row[11].text)
     }
 }
 

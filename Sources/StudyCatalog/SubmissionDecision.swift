@@ -60,13 +60,15 @@ public enum SubmissionDecision: Sendable, Equatable {
         [.text(kind.rawValue), .text(person), .timestamp(time), CatalogValue(note)]
     }
 
-    /// A released submission's place in the review queue, from its decision's time; its argument
-    /// is the submission id.
-    public static let queueReleased = SQLStatement(
-        """
-        INSERT INTO review (submissionId, status, priority, queuedAt)
-        SELECT id, 'queued', priority, decidedAt FROM submission WHERE id = ?
-        """)
+    /// A released submission's priority and studies, to place its review.
+    public static func released(_ id: String) -> [SQLStatement] {
+        [
+            SQLStatement("SELECT priority FROM submission WHERE id = ?", [.text(id)], returning: [.text]),
+            SQLStatement(
+                "SELECT studyInstanceUID FROM submissionStudy WHERE submissionId = ? ORDER BY studyInstanceUID",
+                [.text(id)], returning: [.text]),
+        ]
+    }
 
     /// The submission's status and decision, to say why a guarded update changed nothing.
     public static func currentState(of id: String) -> SQLStatement {

@@ -135,12 +135,49 @@ public enum SubmissionRows {
         ]
     }
 
-    /// An accepted submission's place in the review queue.
-    public static let insertReview = SQLStatement(
-        "INSERT INTO review (submissionId, status, priority, queuedAt) VALUES (?, 'queued', ?, ?)")
+    /// The statements that give the accepted submission `id` its place in the review: a review of
+    /// its own queued at `queuedAt` with `priority` (a follow-up's marked), or a link to the review
+    /// it joins.
+    public static func placing(
+        _ placement: ReviewPlacement, submissionId id: String, priority: SubmissionRecord.Priority, queuedAt: Date
+    ) -> [SQLStatement] {
+        let insertReview = "INSERT INTO review (submissionId, status, priority, queuedAt, followUpOf) VALUES (?, 'queued', ?, ?, ?)"
+        switch placement {
+        case .queued:
+            return [SQLStatement(insertReview, [.text(id), .text(priority.rawValue), .timestamp(queuedAt), .null])]
+        case .followUp(let done):
+            return [SQLStatement(insertReview, [.text(id), .text(priority.rawValue), .timestamp(queuedAt), .text(done)])]
+        case .joined(let review):
+            return [
+                SQLStatement(
+                    "INSERT INTO reviewLink (submissionId, reviewSubmissionId) VALUES (?, ?)", [.text(id), .text(review)])
+            ]
+        }
+    }
 
-    public static func review(_ submission: SubmissionRecord) -> [CatalogValue] {
-        [.text(submission.id), .text(submission.priority.rawValue), .timestamp(submission.receivedAt)]
+    /// The reviews that cover any of the studies `uids`: the review of each submission that brought
+    /// one, or the review that submission joined.
+    public static func coveringReviews(ofStudies uids: [String]) -> SQLStatement {
+        SQLStatement(
+            """
+            SELECT DISTINCT r.submissionId, r.status FROM submissionStudy ss
+                LEFT JOIN reviewLink l ON l.submissionId = ss.submissionId
+                JOIN review r ON r.submissionId = coalesce(l.reviewSubmissionId, ss.submissionId)
+            WHERE ss.studyInstanceUID IN (\(uids.map { _ in "?" }.joined(separator: ", ")))
+            ORDER BY r.submissionId
+            """, uids.map(CatalogValue.text), returning: [.text, .text])
+    }
+
+    public static func coveringReview(_ row: [CatalogValue]) -> CoveringReview {
+        CoveringReview(
+            reviewId: row[0].text ?? "", status: row[1].text.flatMap(ReviewSummary.Status.init(rawValue:)) ?? .queued)
+    }
+
+    /// The series of `uids` the catalog holds already.
+    public static func heldSeries(_ uids: [String]) -> SQLStatement {
+        SQLStatement(
+            "SELECT seriesInstanceUID FROM series WHERE seriesInstanceUID IN (\(uids.map { _ in "?" }.joined(separator: ", ")))",
+            uids.map(CatalogValue.text), returning: [.text])
     }
 
     public static let insertEvent = SQLStatement("INSERT INTO event (at, actor, action, subject) VALUES (?, ?, ?, ?)")

@@ -168,6 +168,25 @@ struct OutcomeCommandTests {
         #expect(try queued(home.path) == 1)
     }
 
+    @Test("The same disc sent four times is one review that lists the four submissions")
+    func resendsJoinOneReview() throws {
+        let home = Home()
+        defer { home.remove() }
+        var ids: [String] = []
+        for attempt in 0..<4 {
+            let (receipt, status) = try ingest(IntakeProcess.sampleStudies + "/CSPINE_MR", home: home.path)
+            #expect(status == 0)
+            ids.append(try #require(receipt["submissionId"] as? String))
+            #expect(receipt["review"] as? String == (attempt == 0 ? "queued" : "joined"))
+            if attempt > 0 { #expect(receipt["reviewOf"] as? String == ids[0]) }
+        }
+        let reviews = try objects(try IntakeProcess.run(["queue", "list", "--home", home.path, "--format", "json"]))
+        #expect(reviews.count == 1)
+        let covered = reviews.first?["submissionIds"] as? [String] ?? []
+        #expect(covered.first == ids[0])
+        #expect(Set(covered) == Set(ids))
+    }
+
     @Test("A quarantined drop read again takes the place of its entry, never a second", arguments: CatalogBackend.allCases)
     func retryQuarantined(backend: CatalogBackend) async throws {
         try await backend.withCatalog(retryQuarantined)

@@ -1,4 +1,5 @@
 import Foundation
+import Intake
 import StudyCatalog
 import Testing
 
@@ -14,6 +15,41 @@ struct ReviewQueueTests {
         try await temporary.catalog.record(older)
         try await temporary.catalog.record(urgent)
         return temporary
+    }
+
+    @Test(
+        "One review per case: a resend joins the open review; new series of a done case queue one follow-up",
+        arguments: CatalogBackend.allCases)
+    func oneReviewPerCase(backend: CatalogBackend) async throws {
+        let temporary = try await backend.temporaryCatalog()
+        defer { temporary.remove() }
+        let catalog = temporary.catalog
+        func record(_ submission: SubmissionRecord) async throws -> ReviewPlacement? {
+            try await catalog.record(submission, duplicates: DuplicateRule(), outcome: OutcomeRule(), replacing: false)
+                .review
+        }
+        #expect(try await record(CatalogTests.submission(id: "S1")) == .queued)
+        for resend in ["S2", "S3", "S4"] {
+            #expect(try await record(CatalogTests.submission(id: resend)) == .joined(reviewId: "S1"))
+        }
+        let open = try await catalog.reviews(status: nil)
+        #expect(open.map(\.submissionId) == ["S1"])
+        #expect(open.first?.submissionIds == ["S1", "S2", "S3", "S4"])
+
+        _ = try await catalog.claimReview("S1", reviewer: "wilson")
+        _ = try await catalog.completeReview("S1", outcome: "no surgery")
+        // The same case again with nothing new: joined to the done review, nothing queued.
+        #expect(try await record(CatalogTests.submission(id: "S5")) == .joined(reviewId: "S1"))
+        #expect(try await catalog.reviews(status: .queued).isEmpty)
+        // A third series of the same study: a follow-up of the done review.
+        #expect(try await record(CatalogTests.submission(id: "S6", series: 3)) == .followUp(of: "S1"))
+        let followUp = try await catalog.reviews(status: .queued)
+        #expect(followUp.map(\.submissionId) == ["S6"])
+        #expect(followUp.first?.followUpOf == "S1")
+        // Another resend while the follow-up is open joins the follow-up; another study is its own case.
+        #expect(try await record(CatalogTests.submission(id: "S7")) == .joined(reviewId: "S6"))
+        #expect(try await record(CatalogTests.submission(id: "S8", study: "9.9")) == .queued)
+        #expect(try await catalog.reviews(status: .queued).map(\.submissionId).sorted() == ["S6", "S8"])
     }
 
     @Test("Claiming without an id takes urgent first, then the oldest", arguments: CatalogBackend.allCases)
