@@ -60,6 +60,17 @@ ReadIssue break_issue(const OFCondition &condition, bool ranOut, uint64_t positi
                                                           "); the attributes before it were read"};
 }
 
+// What a failed or broken parse says of a transfer syntax the file declares and DCMTK does not
+// know (read as its bytes look, which may not be how it was written); empty otherwise.
+std::string unknown_syntax_note(const DatasetLayout &layout) {
+    if (layout.declaredTransferSyntax.empty() ||
+        DcmXfer(layout.declaredTransferSyntax.c_str()).getXfer() != EXS_Unknown) {
+        return "";
+    }
+    return "; it declares the transfer syntax " + layout.declaredTransferSyntax +
+           ", which this reader does not know, and was read as its bytes look";
+}
+
 struct Parsed {
     std::unique_ptr<DcmFileFormat> format;
     uint64_t position = 0;
@@ -293,17 +304,27 @@ ParseOutcome parse_within_budget(cdcmtk_file &file, cdcmtk_tag stop_before, cdcm
     // that found nothing yet, not a failure: a reparse further finds the rest.
     const bool stoppedAtTag = !broke && !stream->eos() && stop != DCM_UndefinedTagKey;
     if (dataset->card() == 0 && !stoppedAtTag) {
+        const std::string note = unknown_syntax_note(layout);
         if (broke) {
             set_error(error_out, ranOut ? CDCMTK_ERROR_TRUNCATED : CDCMTK_ERROR_MALFORMED,
-                      ranOut ? std::string("ends before its first element is complete (") + condition.text() + ")"
-                             : condition.text());
+                      (ranOut ? std::string("ends before its first element is complete (") + condition.text() + ")"
+                              : std::string(condition.text())) +
+                          note);
         } else {
-            set_error(error_out, CDCMTK_ERROR_NOT_DICOM, "holds no DICOM dataset");
+            set_error(error_out, CDCMTK_ERROR_NOT_DICOM, "holds no DICOM dataset" + note);
         }
+        return ParseOutcome::failed;
+    }
+    // A syntax DCMTK does not know, and bytes that read as no element at all: the file cannot be
+    // read as it declares, and that is said, not left as a file without attributes.
+    if (dataset->card() == 0 && !unknown_syntax_note(layout).empty()) {
+        set_error(error_out, CDCMTK_ERROR_MALFORMED, "holds nothing readable after its meta group" +
+                                                         unknown_syntax_note(layout));
         return ParseOutcome::failed;
     }
     if (broke) {
         parsed.issues.push_back(break_issue(condition, ranOut, parsed.position));
+        parsed.issues.back().detail += unknown_syntax_note(layout);
     } else if (stop != DCM_UndefinedTagKey) {
         recover_after_stray_items(file.prefix, parsed, stop);
         note_missing_pixel_data(parsed.issues, prefix, layout, walk);

@@ -47,6 +47,12 @@ struct OddFileTests {
         #expect(header.readIssues.isEmpty)
     }
 
+    @Test("A syntax DCMTK does not know over bytes that read as no element is an error that names the syntax")
+    func unknownTransferSyntaxUnreadable() throws {
+        let error = #expect(throws: DICOMReadError.self) { try header("declared-unknown-deflated.dcm") }
+        #expect(error?.description.contains("1.2.826.0.1.3680043.2.1143.999, which this reader does not know") == true)
+    }
+
     @Test(
         "An image cut inside its pixel data, native or encapsulated, is found cut by lengths alone; whole, it is not",
         arguments: [
