@@ -193,8 +193,8 @@ public struct ReceiptLetter: Sendable, Equatable {
         }
         if let conflicts = codes["duplicate-conflict"] {
             sentences.append(
-                "\(count(conflicts.count, "image carries", "images carry")) the identity of images received before, "
-                    + "with other content. Ask IT to compare them before you release the disc.")
+                "\(count(conflicts.count, "image carries", "images carry")) the identity of another image, received "
+                    + "before or on this disc, with other content. Ask IT to compare them before you release the disc.")
         }
         return sentences
     }

@@ -565,6 +565,34 @@ struct ReceiptShelfTests {
         #expect(try setup.inboxNames().isEmpty)
     }
 
+    @Test("A held disc's HTML letter prints on one page, Letter and A4, in a real browser (headless Chromium)")
+    func letterPrintsOnOnePage() throws {
+        let setup = try Setup()
+        defer { setup.remove() }
+        // The longest letter the samples give: a damaged disc with every kind of finding.
+        try setup.drop("TROUBLED", as: "troubled", ready: true)
+        let watch = try IntakeProcess.run([
+            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0", "--incomplete-timeout", "0",
+        ])
+        #expect(watch.status == 0, "\(watch.standardError)")
+        let html = try letter(setup, "troubled.html")
+        for (paper, size) in [("Letter", ""), ("A4", "size: A4; ")] {
+            let page = setup.root + "/letter-\(paper).html"
+            try html.replacingOccurrences(of: "@page { ", with: "@page { " + size)
+                .write(toFile: page, atomically: true, encoding: .utf8)
+            let pdf = setup.root + "/letter-\(paper).pdf"
+            let print = try IntakeProcess.run(
+                [
+                    "chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    "--print-to-pdf=" + pdf, "file://" + page,
+                ], executable: "/usr/bin/env")
+            #expect(print.status == 0, "\(print.standardError)")
+            let info = try IntakeProcess.run(["pdfinfo", pdf], executable: "/usr/bin/env")
+            #expect(info.text.contains("\nPages:           1\n"), "\(paper): \(info.text)")
+            #expect(info.text.contains(paper == "A4" ? "pts (A4)" : "pts (letter)"), "\(info.text)")
+        }
+    }
+
     @Test("A drop that waits gets a letter saying why once --report-waiting-after has passed; its receipt replaces it")
     func waitingDrops() throws {
         let setup = try Setup()
