@@ -41,18 +41,16 @@ struct SubmissionsList: AsyncParsableCommand {
 
     func run() async throws {
         let catalog = try await homeOptions.openExistingCatalog(logging: logging)
-        let submissions: [SubmissionSummary]
-        switch status {
-        case .all:
-            submissions = try await catalog.submissions(statuses: [], decided: nil, limit: limit)
-        case .dismissed:
-            submissions = try await catalog.submissions(statuses: [.held, .quarantined], decided: nil, limit: nil)
-                .filter { $0.decision?.kind == .dismissed }.prefix(limit ?? .max).map { $0 }
-        case .accepted, .held, .quarantined:
-            let wanted = SubmissionRecord.Status(rawValue: status.rawValue)!
-            submissions = try await catalog.submissions(
-                statuses: [wanted], decided: wanted == .accepted ? nil : false, limit: limit)
-        }
+        let filter: SubmissionFilter =
+            switch status {
+            case .all: SubmissionFilter(limit: limit)
+            case .accepted: SubmissionFilter(statuses: [.accepted], limit: limit)
+            // Held and quarantined: those still waiting for a person.
+            case .held: SubmissionFilter(statuses: [.held], decided: .nobody, limit: limit)
+            case .quarantined: SubmissionFilter(statuses: [.quarantined], decided: .nobody, limit: limit)
+            case .dismissed: SubmissionFilter(decided: .decided(.dismissed), limit: limit)
+            }
+        let submissions = try await catalog.submissions(filter)
         try format.print(submissions.map(OutputRecord.init(submission:)), tableColumns: OutputRecord.submissionColumns)
     }
 }
@@ -110,7 +108,7 @@ private func printDecision(
         FileHandle.standardError.write(Data("intake: \(error.context): \(error.detail)\n".utf8))
         throw ExitCode(1)
     }
-    let now = try await catalog.submissions(statuses: [], decided: nil, limit: nil).filter { $0.id == id }
+    let now = try await catalog.submissions(SubmissionFilter(id: id))
     try format.print(now.map(OutputRecord.init(submission:)), tableColumns: OutputRecord.submissionColumns)
 }
 

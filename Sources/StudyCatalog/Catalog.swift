@@ -40,10 +40,8 @@ public protocol Catalog: AnyObject, Sendable {
     func submissionDetail(_ id: String) async throws(CatalogError) -> SubmissionDetail?
     /// Counts of everything cataloged.
     func statistics() async throws(CatalogError) -> CatalogStatistics
-    /// Submissions with one of `statuses` (all when empty), newest first; `decided` nil takes them
-    /// whether or not a person decided, false only those nobody decided yet.
-    func submissions(statuses: [SubmissionRecord.Status], decided: Bool?, limit: Int?) async throws(CatalogError)
-        -> [SubmissionSummary]
+    /// The submissions `filter` selects, newest first.
+    func submissions(_ filter: SubmissionFilter) async throws(CatalogError) -> [SubmissionSummary]
     /// Applies a person's decision to a submission, audited as theirs; a release places its review
     /// as `outcome` says. Atomic: of two decisions at once, exactly one applies; the other gets
     /// `stateConflict`.

@@ -213,9 +213,7 @@ extension SQLCatalog {
             studies: try await studies(matching: CatalogQuery(submissionId: id)))
     }
 
-    public func submissions(statuses: [SubmissionRecord.Status], decided: Bool?, limit: Int?)
-        async throws(CatalogError) -> [SubmissionSummary]
-    {
+    public func submissions(_ filter: SubmissionFilter) async throws(CatalogError) -> [SubmissionSummary] {
         let codes = dialect.distinctList(
             "code", from: "finding f WHERE f.submissionId = s.id AND f.severity IN ('error', 'warning')",
             separator: ",")
@@ -227,14 +225,24 @@ extension SQLCatalog {
                 """, separator: "\n")
         var conditions: [String] = []
         var arguments: [CatalogValue] = []
-        if !statuses.isEmpty {
-            conditions.append("s.status IN (" + statuses.map { _ in "?" }.joined(separator: ", ") + ")")
-            arguments += statuses.map { .text($0.rawValue) }
+        if !filter.statuses.isEmpty {
+            conditions.append("s.status IN (" + filter.statuses.map { _ in "?" }.joined(separator: ", ") + ")")
+            arguments += filter.statuses.map { .text($0.rawValue) }
         }
-        if decided == false { conditions.append("s.decision IS NULL") }
+        switch filter.decided {
+        case nil: break
+        case .nobody: conditions.append("s.decision IS NULL")
+        case .decided(let kind):
+            conditions.append("s.decision = ?")
+            arguments.append(.text(kind.rawValue))
+        }
+        if let id = filter.id {
+            conditions.append("s.id = ?")
+            arguments.append(.text(id))
+        }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         var limitClause = ""
-        if let limit {
+        if let limit = filter.limit {
             limitClause = "LIMIT ?"
             arguments.append(.integer(Int64(limit)))
         }

@@ -41,6 +41,31 @@ public struct SubmissionDetail: Sendable {
     }
 }
 
+/// Which submissions `Catalog.submissions` lists: every filter given must hold.
+public struct SubmissionFilter: Sendable {
+    /// What a person decided of them.
+    public enum Decided: Sendable, Equatable {
+        /// Nobody decided yet.
+        case nobody
+        case decided(SubmissionDecision.Kind)
+    }
+
+    /// Any of these statuses; all when empty.
+    public var statuses: [SubmissionRecord.Status]
+    public var decided: Decided?
+    public var id: String?
+    public var limit: Int?
+
+    public init(
+        statuses: [SubmissionRecord.Status] = [], decided: Decided? = nil, id: String? = nil, limit: Int? = nil
+    ) {
+        self.statuses = statuses
+        self.decided = decided
+        self.id = id
+        self.limit = limit
+    }
+}
+
 /// One submission as staff list them (`intake submissions list`): what became of it, for whom,
 /// and the findings its outcome rests on.
 public struct SubmissionSummary: Sendable, Hashable {
