@@ -54,7 +54,7 @@ public struct InboxWatcher: Service {
             let deadline = Date().addingTimeInterval(poll)
             while Date() < deadline && !Task.isShuttingDownGracefully {
                 if wakeUp?.somethingChanged() == true { break }
-                try? await Task.sleep(for: .milliseconds(50))
+                try? await Task.sleep(for: .milliseconds(100))
             }
             if Task.isShuttingDownGracefully { return }
         }

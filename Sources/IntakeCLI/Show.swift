@@ -34,6 +34,10 @@ extension IntakeCommand {
                     ("requester", submission.requester.map(OutputRecord.Value.text)),
                     ("priority", .text(submission.priority.rawValue)),
                     ("reviewStatus", submission.reviewStatus.map { .text($0.rawValue) }),
+                    ("decision", submission.decision.map { .text($0.kind.rawValue) }),
+                    ("decidedBy", submission.decision.map { .text($0.by) }),
+                    ("decidedAt", submission.decision.map { .time($0.at) }),
+                    ("decisionNote", submission.decision?.note.map(OutputRecord.Value.text)),
                     ("spinalLevels", .texts(submission.levelsOfConcern)),
                     ("attachments", .texts(submission.attachments)),
                     ("studies", .records(studies.map(\.record))),
@@ -43,6 +47,11 @@ extension IntakeCommand {
                     "Submission \(submission.id): \(submission.status.rawValue), \(submission.priority.rawValue), review \(submission.reviewStatus?.rawValue ?? "none")",
                     "  received \(UTCTime.iso8601(submission.receivedAt)) from \(submission.source)",
                 ]
+                if let decision = submission.decision {
+                    let note = decision.note.map { ": \($0)" } ?? ""
+                    lines.append(
+                        "  \(decision.kind.rawValue) by \(decision.by), \(UTCTime.iso8601(decision.at))\(note)")
+                }
                 if let note = submission.note { lines.append("  note     \(note)") }
                 if let requester = submission.requester { lines.append("  from     \(requester)") }
                 if !submission.levelsOfConcern.isEmpty {

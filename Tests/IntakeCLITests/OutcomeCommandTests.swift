@@ -68,6 +68,9 @@ struct OutcomeCommandTests {
         #expect(released["decisionNote"] as? String == "a family's disc")
         #expect(try queued(home.path) == 1)
         #expect(try list(home.path, "held").isEmpty)
+        let show = try IntakeProcess.run(["show", "--home", home.path, id])
+        #expect(show.text.contains("  released by Front desk, "), "\(show.text)")
+        #expect(show.text.contains(": a family's disc"))
 
         let again = try IntakeProcess.run(["submissions", "release", "--home", home.path, "--by", "Front desk", id])
         #expect(again.status == 1)
