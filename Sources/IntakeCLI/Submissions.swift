@@ -140,9 +140,10 @@ struct SubmissionsRetry: AsyncParsableCommand {
 }
 
 extension OutputRecord {
+    /// The table's columns: the full id staff release or dismiss by; the reasons are in JSON and
+    /// CSV, in `intake show` and on the receipt.
     static let submissionColumns = [
         ("submissionId", "Submission"), ("status", "Status"), ("source", "Source"), ("PatientName", "Patient"),
-        ("reasons", "Why"),
     ]
 
     /// JSON: `submissionId`, `status` (`dismissed` for a dismissed one), `source` (the drop's own
