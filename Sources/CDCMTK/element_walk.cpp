@@ -10,6 +10,8 @@ namespace {
 
 // Nesting the walk follows at most; deeper bytes are "cannot tell", never a stack overflow.
 constexpr int kMaxDepth = 64;
+// How far past the bytes in memory a header is still read by growing the prefix (peekHeader).
+constexpr uint64_t kReadOnWithin = 64 * 1024;
 
 constexpr const char *kVRs[] = {"AE", "AS", "AT", "CS", "DA", "DS", "DT", "FD", "FL", "IS", "LO",
                                 "LT", "OB", "OD", "OF", "OL", "OV", "OW", "PN", "SH", "SL", "SQ",
@@ -43,7 +45,22 @@ uint32_t ElementWalker::read32(const unsigned char *bytes) const {
 
 bool ElementWalker::header(uint64_t offset, ElementHeader &out) const {
     if (!prefix_.has(offset, 8)) return false;
-    const unsigned char *bytes = prefix_.data() + offset;
+    // A long VR's 32-bit length follows: read it too, when the file has it (reading may move the
+    // bytes in memory, so they are addressed after).
+    const uint64_t available = prefix_.has(offset, 12) ? 12 : 8;
+    return decode(prefix_.data() + offset, available, offset, out);
+}
+
+bool ElementWalker::peekHeader(uint64_t offset, ElementHeader &out) const {
+    // Near what is read already, read on: the prefix grows in large steps, one read for many
+    // headers. Far past it (after a large value), only the header's bytes, where they are.
+    if (offset < prefix_.loaded() + kReadOnWithin) return header(offset, out);
+    unsigned char bytes[12];
+    if (prefix_.peek(offset, 12, bytes)) return decode(bytes, 12, offset, out);
+    return prefix_.peek(offset, 8, bytes) && decode(bytes, 8, offset, out);
+}
+
+bool ElementWalker::decode(const unsigned char *bytes, uint64_t available, uint64_t offset, ElementHeader &out) const {
     out = ElementHeader();
     out.offset = offset;
     out.group = read16(bytes);
@@ -60,10 +77,9 @@ bool ElementWalker::header(uint64_t offset, ElementHeader &out) const {
         out.valueLength = read16(bytes + 6);
         return true;
     }
-    // Reading further may move the bytes in memory: address them again.
-    if (!prefix_.has(offset, 12)) return false;
+    if (available < 12) return false;
     out.headerLength = 12;
-    out.valueLength = read32(prefix_.data() + offset + 8);
+    out.valueLength = read32(bytes + 8);
     return true;
 }
 

@@ -90,7 +90,7 @@ bool find_pixel_data(FilePrefix &prefix, const ElementWalker &walker, const Head
             missing = std::string("the file ends inside ") + tag + ", before its pixel data";
             return false;
         }
-        if (!walker.header(next, element)) return false;
+        if (!walker.peekHeader(next, element)) return false;
     }
     return false;
 }
