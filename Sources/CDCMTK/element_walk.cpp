@@ -10,8 +10,6 @@ namespace {
 
 // Nesting the walk follows at most; deeper bytes are "cannot tell", never a stack overflow.
 constexpr int kMaxDepth = 64;
-// How far past the bytes in memory a header is still read by growing the prefix (peekHeader).
-constexpr uint64_t kReadOnWithin = 64 * 1024;
 
 constexpr const char *kVRs[] = {"AE", "AS", "AT", "CS", "DA", "DS", "DT", "FD", "FL", "IS", "LO",
                                 "LT", "OB", "OD", "OF", "OL", "OV", "OW", "PN", "SH", "SL", "SQ",
@@ -48,19 +46,10 @@ bool ElementWalker::header(uint64_t offset, ElementHeader &out) const {
     // A long VR's 32-bit length follows: read it too, when the file has it (reading may move the
     // bytes in memory, so they are addressed after).
     const uint64_t available = prefix_.has(offset, 12) ? 12 : 8;
-    return decode(prefix_.data() + offset, available, offset, out);
+    return header(prefix_.data() + offset, available, offset, out);
 }
 
-bool ElementWalker::peekHeader(uint64_t offset, ElementHeader &out) const {
-    // Near what is read already, read on: the prefix grows in large steps, one read for many
-    // headers. Far past it (after a large value), only the header's bytes, where they are.
-    if (offset < prefix_.loaded() + kReadOnWithin) return header(offset, out);
-    unsigned char bytes[12];
-    if (prefix_.peek(offset, 12, bytes)) return decode(bytes, 12, offset, out);
-    return prefix_.peek(offset, 8, bytes) && decode(bytes, 8, offset, out);
-}
-
-bool ElementWalker::decode(const unsigned char *bytes, uint64_t available, uint64_t offset, ElementHeader &out) const {
+bool ElementWalker::header(const unsigned char *bytes, uint64_t available, uint64_t offset, ElementHeader &out) const {
     out = ElementHeader();
     out.offset = offset;
     out.group = read16(bytes);

@@ -54,9 +54,9 @@ public:
     /// The header at `offset`; false when the bytes end first or hold no plausible header.
     bool header(uint64_t offset, ElementHeader &out) const;
 
-    /// The same, read without growing the prefix when the header lies far past it
-    /// (FilePrefix::peek): a few bytes far into a file, not all the bytes before them.
-    bool peekHeader(uint64_t offset, ElementHeader &out) const;
+    /// The header found at `offset` in `bytes`, which hold `available` bytes from there (8 are
+    /// needed, 12 for a long VR's length): bytes read elsewhere than the prefix.
+    bool header(const unsigned char *bytes, uint64_t available, uint64_t offset, ElementHeader &out) const;
 
     /// The offset right after `element`, stepping over an undefined-length value item by item (an
     /// undefined-length item element by element) to its delimiter; false when that cannot be told
@@ -72,8 +72,6 @@ public:
     uint32_t read32(const unsigned char *bytes) const;
 
 private:
-    // Decodes the header in `bytes` (8, or `available` 12 for a long VR's length) found at `offset`.
-    bool decode(const unsigned char *bytes, uint64_t available, uint64_t offset, ElementHeader &out) const;
     bool endOfItems(uint64_t offset, uint64_t limit, int depth, uint64_t &out,
                     const std::function<void(const ElementHeader &)> *visit) const;
     bool endOfElements(uint64_t offset, uint64_t limit, int depth, uint64_t &out,

@@ -69,12 +69,41 @@ uint64_t integer_string(FilePrefix &prefix, const ElementWalker &walker, const E
     return number > 0 && end != text.c_str() ? static_cast<uint64_t>(number) : fallback;
 }
 
+// Element headers past the bytes in memory, read a window at a time where they are: the elements
+// between the header's stop and the Pixel Data are stepped over without reading what lies between.
+class HeaderWindow {
+public:
+    HeaderWindow(FilePrefix &prefix, const ElementWalker &walker) : prefix_(prefix), walker_(walker) {}
+
+    bool header(uint64_t offset, ElementHeader &out) {
+        if (offset + 12 <= prefix_.loaded()) return walker_.header(offset, out);
+        if (offset < start_ || offset + 12 > start_ + length_) {
+            if (offset >= prefix_.size()) return false;
+            length_ = static_cast<size_t>(std::min<uint64_t>(sizeof bytes_, prefix_.size() - offset));
+            start_ = offset;
+            if (!prefix_.peek(offset, length_, bytes_)) {
+                length_ = 0;
+                return false;
+            }
+        }
+        return walker_.header(bytes_ + (offset - start_), std::min<uint64_t>(12, start_ + length_ - offset), offset, out);
+    }
+
+private:
+    FilePrefix &prefix_;
+    const ElementWalker &walker_;
+    unsigned char bytes_[4096];
+    uint64_t start_ = 0;
+    size_t length_ = 0;
+};
+
 // Steps from the walk's stop element over the top-level elements after it, by their lengths, to
 // the Pixel Data: found (true, in `pixels`); or the file ends inside an element before it
 // (`missing` says so); or there is none, or the bytes cannot be followed (false, no verdict).
 bool find_pixel_data(FilePrefix &prefix, const ElementWalker &walker, const HeaderWalk &walk, ElementHeader &pixels,
                      ElementsBefore &elements, std::string &missing) {
     ElementHeader element = walk.stop;
+    HeaderWindow window(prefix, walker);
     for (int count = 0; count < kMaxElementsBeforePixels; ++count) {
         if (element.key() == kPixelData) {
             pixels = element;
@@ -90,7 +119,7 @@ bool find_pixel_data(FilePrefix &prefix, const ElementWalker &walker, const Head
             missing = std::string("the file ends inside ") + tag + ", before its pixel data";
             return false;
         }
-        if (!walker.peekHeader(next, element)) return false;
+        if (!window.header(next, element)) return false;
     }
     return false;
 }
