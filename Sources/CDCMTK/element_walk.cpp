@@ -43,10 +43,9 @@ uint32_t ElementWalker::read32(const unsigned char *bytes) const {
 
 bool ElementWalker::header(uint64_t offset, ElementHeader &out) const {
     if (!prefix_.has(offset, 8)) return false;
-    // A long VR's 32-bit length follows: read it too, when the file has it (reading may move the
-    // bytes in memory, so they are addressed after).
-    const uint64_t available = prefix_.has(offset, 12) ? 12 : 8;
-    return header(prefix_.data() + offset, available, offset, out);
+    if (header(prefix_.data() + offset, 8, offset, out)) return true;
+    // A long VR: its 32-bit length follows (reading further may move the bytes in memory).
+    return out.headerLength == 12 && prefix_.has(offset, 12) && header(prefix_.data() + offset, 12, offset, out);
 }
 
 bool ElementWalker::header(const unsigned char *bytes, uint64_t available, uint64_t offset, ElementHeader &out) const {
@@ -66,8 +65,9 @@ bool ElementWalker::header(const unsigned char *bytes, uint64_t available, uint6
         out.valueLength = read16(bytes + 6);
         return true;
     }
-    if (available < 12) return false;
+    // A long VR: 12 bytes of header, the last four its length.
     out.headerLength = 12;
+    if (available < 12) return false;
     out.valueLength = read32(bytes + 8);
     return true;
 }

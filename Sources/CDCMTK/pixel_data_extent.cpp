@@ -86,7 +86,9 @@ public:
                 return false;
             }
         }
-        return walker_.header(bytes_ + (offset - start_), std::min<uint64_t>(12, start_ + length_ - offset), offset, out);
+        // Fewer than a header's 8 bytes left in the file: no header there.
+        const uint64_t available = std::min<uint64_t>(12, start_ + length_ - offset);
+        return available >= 8 && walker_.header(bytes_ + (offset - start_), available, offset, out);
     }
 
 private:
