@@ -112,6 +112,10 @@ public final class Inbox: Sendable {
         var hasReadyMarker: Bool
         var hasFilesInProgress: Bool
 
+        /// When its newest file last changed (an archive's, its own), in seconds since 1970; 0
+        /// for an empty folder.
+        var newestModification: TimeInterval { files.values.map { $0[1] }.max() ?? 0 }
+
         /// Ready on `READY`, or when nothing changed since `earlier`, nothing is being copied, and
         /// there is something to take (a folder just made is not a finished copy).
         func isReady(after earlier: Listing?) -> Bool {
@@ -168,11 +172,12 @@ public final class Inbox: Sendable {
         return lstat(path + "/" + name, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
     }
 
-    /// Lists one drop; nil when it vanished. An archive lists as itself: its size and time.
+    /// Lists one top-level entry; nil when it vanished. Anything but a folder (an archive, a stray
+    /// file) lists as itself: its size and time.
     public func listing(of name: String) -> Listing? {
-        if isArchiveDrop(name) {
-            var status = stat()
-            guard lstat(path + "/" + name, &status) == 0 else { return nil }
+        var status = stat()
+        guard lstat(path + "/" + name, &status) == 0 else { return nil }
+        if (status.st_mode & S_IFMT) != S_IFDIR {
             let modified = Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9
             return Listing(
                 files: [name: [Double(status.st_size), modified]],
@@ -237,8 +242,7 @@ public final class Inbox: Sendable {
             var dropOptions = options
             let missing = missingReferences(in: name)
             if !missing.isEmpty {
-                let newest = now.files.values.map { $0[1] }.max() ?? 0
-                guard Date().timeIntervalSince1970 - newest >= incompleteTimeout else {
+                guard Date().timeIntervalSince1970 - now.newestModification >= incompleteTimeout else {
                     logger.debug("waiting for files its DICOMDIR lists", metadata: ["missing": "\(missing.count)"])
                     reasons[name] = .missingFiles(count: missing.count, heldAfter: incompleteTimeout)
                     waiting += 1
@@ -268,7 +272,8 @@ public final class Inbox: Sendable {
     ) {
         shelf.removeWaitingLetters(except: Set(present))
         for (name, reason) in reasons {
-            let since = Date(timeIntervalSince1970: newestChange(of: name))
+            guard let listed = listing(of: name) else { continue }
+            let since = Date(timeIntervalSince1970: listed.newestModification)
             guard Date().timeIntervalSince(since) >= after else { continue }
             do {
                 try shelf.fileWaiting(
@@ -287,16 +292,6 @@ public final class Inbox: Sendable {
         while ContinuousClock.now < deadline, !Task.isShuttingDownGracefully {
             try? await Task.sleep(for: min(.milliseconds(50), deadline - ContinuousClock.now))
         }
-    }
-
-    /// When the entry `name` last changed: its newest file's modification time, or its own.
-    private func newestChange(of name: String) -> TimeInterval {
-        if !isArchiveDrop(name), let files = listing(of: name)?.files, let newest = files.values.map({ $0[1] }).max() {
-            return newest
-        }
-        var status = stat()
-        guard lstat(path + "/" + name, &status) == 0 else { return Date().timeIntervalSince1970 }
-        return Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9
     }
 
     /// The DICOMDIR references of a drop that name no file on it (as written, `\`-joined).
