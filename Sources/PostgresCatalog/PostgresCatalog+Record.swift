@@ -105,10 +105,9 @@ extension PostgresCatalog {
             rows: (submission.findings + plan.findings).map { SubmissionRows.finding($0, submissionId: id) })
         var placement: ReviewPlacement?
         if submission.status == .accepted {
-            let placed = try await place(
+            placement = try await place(
                 id, studies: submission.studies.map(\.studyInstanceUID), priority: submission.priority,
                 queuedAt: submission.receivedAt, bringsNewSeries: bringsNewSeries, outcome: outcome, in: connection)
-            placement = placed
         }
         try await run(
             connection,
@@ -164,12 +163,12 @@ extension PostgresCatalog {
             if decision.kind == .released {
                 // Its series are cataloged since it was held: a released disc of a reviewed case is
                 // a follow-up, one of a case under review joins it.
-                var facts: [[[CatalogValue]]] = []
-                for statement in SubmissionDecision.released(id) { facts.append(try await Self.rows(connection, statement)) }
+                var rows: [[[CatalogValue]]] = []
+                for statement in SubmissionDecision.released(id) { rows.append(try await Self.rows(connection, statement)) }
+                let released = SubmissionDecision.released(from: rows)
                 _ = try await Self.place(
-                    id, studies: facts[1].compactMap { $0[0].text },
-                    priority: facts[0].first?[0].text.flatMap(SubmissionRecord.Priority.init(rawValue:)) ?? .routine,
-                    queuedAt: time, bringsNewSeries: true, outcome: outcome, in: connection)
+                    id, studies: released.studies, priority: released.priority, queuedAt: time, bringsNewSeries: true,
+                    outcome: outcome, in: connection)
             }
             try await Self.run(
                 connection,

@@ -88,22 +88,30 @@ extension SQLiteCatalog {
         for finding in submission.findings + plan.findings {
             try execute(db, insertFinding, SubmissionRows.finding(finding, submissionId: id))
         }
-        var placement: ReviewPlacement?
-        if submission.status == .accepted {
-            let studies = submission.studies.map(\.studyInstanceUID)
-            let covering =
-                studies.isEmpty
-                ? [] : try rows(db, SubmissionRows.coveringReviews(ofStudies: studies)).map(SubmissionRows.coveringReview)
-            let placed = outcome.placement(covering: covering, bringsNewSeries: bringsNewSeries)
-            for statement in SubmissionRows.placing(
-                placed, submissionId: id, priority: submission.priority, queuedAt: submission.receivedAt)
-            {
-                try execute(db, statement.sql, statement.arguments)
-            }
-            placement = placed
-        }
+        let placement =
+            submission.status == .accepted
+            ? try place(
+                id, studies: submission.studies.map(\.studyInstanceUID), priority: submission.priority,
+                queuedAt: submission.receivedAt, bringsNewSeries: bringsNewSeries, outcome: outcome, in: db)
+            : nil
         try execute(db, SubmissionRows.insertEvent.sql, SubmissionRows.event(submission, replacing: replacing))
         return RecordedSubmission(status: submission.status, duplicateFindings: plan.findings, review: placement)
+    }
+
+    /// Gives the accepted submission `id` its place in the review, as `outcome` decides from the
+    /// reviews covering its studies.
+    private static func place(
+        _ id: String, studies: [String], priority: SubmissionRecord.Priority, queuedAt: Date, bringsNewSeries: Bool,
+        outcome: any OutcomePolicy, in db: Database
+    ) throws -> ReviewPlacement {
+        let covering =
+            studies.isEmpty
+            ? [] : try rows(db, SubmissionRows.coveringReviews(ofStudies: studies)).map(SubmissionRows.coveringReview)
+        let placement = outcome.placement(covering: covering, bringsNewSeries: bringsNewSeries)
+        for statement in SubmissionRows.placing(placement, submissionId: id, priority: priority, queuedAt: queuedAt) {
+            try execute(db, statement.sql, statement.arguments)
+        }
+        return placement
     }
 
     public func decide(_ id: String, _ decision: SubmissionDecision, outcome: any OutcomePolicy, at time: Date)
@@ -117,17 +125,10 @@ extension SQLiteCatalog {
             if decision.kind == .released {
                 // Its series are cataloged since it was held: a released disc of a reviewed case is
                 // a follow-up, one of a case under review joins it.
-                let facts = try SubmissionDecision.released(id).map { try Self.rows(db, $0) }
-                let priority = facts[0].first?[0].text.flatMap(SubmissionRecord.Priority.init(rawValue:)) ?? .routine
-                let studies = facts[1].compactMap { $0[0].text }
-                let covering =
-                    studies.isEmpty
-                    ? []
-                    : try Self.rows(db, SubmissionRows.coveringReviews(ofStudies: studies)).map(SubmissionRows.coveringReview)
-                let placement = outcome.placement(covering: covering, bringsNewSeries: true)
-                for statement in SubmissionRows.placing(placement, submissionId: id, priority: priority, queuedAt: time) {
-                    try Self.execute(db, statement.sql, statement.arguments)
-                }
+                let released = SubmissionDecision.released(from: try SubmissionDecision.released(id).map { try Self.rows(db, $0) })
+                _ = try Self.place(
+                    id, studies: released.studies, priority: released.priority, queuedAt: time, bringsNewSeries: true,
+                    outcome: outcome, in: db)
             }
             try Self.execute(
                 db, SubmissionRows.insertEvent.sql,

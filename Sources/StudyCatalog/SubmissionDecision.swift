@@ -60,7 +60,8 @@ public enum SubmissionDecision: Sendable, Equatable {
         [.text(kind.rawValue), .text(person), .timestamp(time), CatalogValue(note)]
     }
 
-    /// A released submission's priority and studies, to place its review.
+    /// A released submission's priority and studies, to place its review: the statements, and
+    /// what their rows say.
     public static func released(_ id: String) -> [SQLStatement] {
         [
             SQLStatement("SELECT priority FROM submission WHERE id = ?", [.text(id)], returning: [.text]),
@@ -68,6 +69,15 @@ public enum SubmissionDecision: Sendable, Equatable {
                 "SELECT studyInstanceUID FROM submissionStudy WHERE submissionId = ? ORDER BY studyInstanceUID",
                 [.text(id)], returning: [.text]),
         ]
+    }
+
+    public static func released(from rows: [[[CatalogValue]]]) -> (
+        priority: SubmissionRecord.Priority, studies: [String]
+    ) {
+        (
+            rows[0].first?[0].text.flatMap(SubmissionRecord.Priority.init(rawValue:)) ?? .routine,
+            rows[1].compactMap { $0[0].text }
+        )
     }
 
     /// The submission's status and decision, to say why a guarded update changed nothing.
