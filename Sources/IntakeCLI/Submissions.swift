@@ -41,16 +41,9 @@ struct SubmissionsList: AsyncParsableCommand {
 
     func run() async throws {
         let catalog = try await homeOptions.openExistingCatalog(logging: logging)
-        let filter: SubmissionFilter =
-            switch status {
-            case .all: SubmissionFilter(limit: limit)
-            case .accepted: SubmissionFilter(statuses: [.accepted], limit: limit)
-            // Held and quarantined: those still waiting for a person.
-            case .held: SubmissionFilter(statuses: [.held], decided: .nobody, limit: limit)
-            case .quarantined: SubmissionFilter(statuses: [.quarantined], decided: .nobody, limit: limit)
-            case .dismissed: SubmissionFilter(decided: .decided(.dismissed), limit: limit)
-            }
-        let submissions = try await catalog.submissions(filter)
+        // `all` names no state: every submission.
+        let submissions = try await catalog.submissions(
+            SubmissionFilter(state: SubmissionSummary.State(rawValue: status.rawValue), limit: limit))
         try format.print(submissions.map(OutputRecord.init(submission:)), tableColumns: OutputRecord.submissionColumns)
     }
 }
@@ -150,9 +143,8 @@ extension OutputRecord {
     /// name), `receivedAt`, `PatientName` (each patient as on the disc), `reasons` in plain words,
     /// `findings` (codes), and the person's decision when there was one.
     init(submission: SubmissionSummary) {
-        let status = submission.decision?.kind == .dismissed ? "dismissed" : submission.status.rawValue
         fields = [
-            ("submissionId", .text(submission.id)), ("status", .text(status)),
+            ("submissionId", .text(submission.id)), ("status", .text(submission.state.rawValue)),
             ("source", .text((submission.source as NSString).lastPathComponent)),
             ("receivedAt", .time(submission.receivedAt)), ("PatientName", .texts(submission.patientNames)),
             ("reasons", .texts(OutcomeRule.reasons(status: submission.status, findingCodes: submission.findingCodes))),

@@ -64,6 +64,19 @@ public struct SubmissionFilter: Sendable {
         self.id = id
         self.limit = limit
     }
+
+    /// The submissions staff see in `state` (all when nil): held and quarantined ones are those
+    /// still waiting for a person.
+    public init(state: SubmissionSummary.State?, limit: Int? = nil) {
+        switch state {
+        case nil: self.init(limit: limit)
+        case .accepted: self.init(statuses: [.accepted], limit: limit)
+        case .held: self.init(statuses: [.held], decided: .nobody, limit: limit)
+        case .quarantined: self.init(statuses: [.quarantined], decided: .nobody, limit: limit)
+        case .dismissed: self.init(decided: .decided(.dismissed), limit: limit)
+        case .retried: self.init(statuses: [.retried], limit: limit)
+        }
+    }
 }
 
 /// One submission as staff list them (`intake submissions list`): what became of it, for whom,
@@ -85,11 +98,20 @@ public struct SubmissionSummary: Sendable, Hashable {
         }
     }
 
+    /// What staff see of a submission: its status, or `dismissed` once a person dismissed it.
+    public enum State: String, Sendable, CaseIterable {
+        case accepted, held, quarantined, dismissed, retried
+    }
+
     public var id: String
     public var receivedAt: Date
     public var source: String
     public var status: SubmissionRecord.Status
     public var decision: Decision?
+
+    public var state: State {
+        decision?.kind == .dismissed ? .dismissed : State(rawValue: status.rawValue) ?? .quarantined
+    }
     /// PatientName of each patient of its studies, as the disc has it (none when quarantined).
     public var patientNames: [String]
     /// The distinct codes of its error and warning findings, sorted.
