@@ -12,20 +12,43 @@ import StudyCatalog
 public struct OutcomeRule: OutcomePolicy {
     public init() {}
 
-    /// The findings that hold a submission, each with why, in plain words for staff.
-    public static let holdingFindings: [String: String] = [
-        "patient-not-on-form": "The patient on the disc is not the patient on the form.",
-        "multiple-patients": "The disc holds images of more than one patient, and the form does not say it should.",
-        "archive-damaged": "The archive is damaged or cut short, so images may be missing.",
-        "split-archive": "The archive is one part of several, so images may be missing.",
-        "truncated": "Some images are cut short: the copy may have stopped early, or the disc is damaged.",
-        "parse-stopped": "Some images are damaged and could be read only in part.",
-        "pixel-data-truncated": "Some images are cut short: the copy may have stopped early, or the disc is damaged.",
-        "unreadable-dicom": "Some files look like images but cannot be read.",
-        "dicomdir-missing-file": "Files the disc's index lists are not on the disc.",
-        "incomplete": "Files the disc's index lists did not arrive in time.",
-        "duplicate-conflict": "Some images carry the identity of images received before, but with other content.",
-        "limit-exceeded": "Some files are larger or more deeply nested than the intake reads.",
+    /// What a finding that holds a disc says of it: the letter to staff words and counts each kind.
+    public enum Hold: Sendable, Hashable {
+        case patientNotOnForm, unexpectedPatients, archiveIncomplete, imagesDamaged, filesTooLarge, filesMissing
+        case filesLate, conflictingDuplicate
+
+        /// Whether it means the copy that arrived is incomplete or damaged.
+        public var damagesTheCopy: Bool {
+            switch self {
+            case .archiveIncomplete, .imagesDamaged, .filesMissing, .filesLate: true
+            case .patientNotOnForm, .unexpectedPatients, .filesTooLarge, .conflictingDuplicate: false
+            }
+        }
+    }
+
+    /// The findings that hold a submission: the kind of each, and why, in plain words for staff.
+    public static let holdingFindings: [String: (hold: Hold, reason: String)] = [
+        "patient-not-on-form": (.patientNotOnForm, "The patient on the disc is not the patient on the form."),
+        "multiple-patients": (
+            .unexpectedPatients, "The disc holds images of more than one patient, and the form does not say it should."
+        ),
+        "archive-damaged": (.archiveIncomplete, "The archive is damaged or cut short, so images may be missing."),
+        "split-archive": (.archiveIncomplete, "The archive is one part of several, so images may be missing."),
+        "truncated": (
+            .imagesDamaged, "Some images are cut short: the copy may have stopped early, or the disc is damaged."
+        ),
+        "parse-stopped": (.imagesDamaged, "Some images are damaged and could be read only in part."),
+        "pixel-data-truncated": (
+            .imagesDamaged, "Some images are cut short: the copy may have stopped early, or the disc is damaged."
+        ),
+        "unreadable-dicom": (.imagesDamaged, "Some files look like images but cannot be read."),
+        "limit-exceeded": (.filesTooLarge, "Some files are larger or more deeply nested than the intake reads."),
+        "dicomdir-missing-file": (.filesMissing, "Files the disc's index lists are not on the disc."),
+        "incomplete": (.filesLate, "Files the disc's index lists did not arrive in time."),
+        "duplicate-conflict": (
+            .conflictingDuplicate,
+            "Some images carry the identity of images received before, but with other content."
+        ),
     ]
 
     public func status(of submission: SubmissionRecord, duplicateFindings: [SubmissionRecord.Finding])
@@ -63,7 +86,7 @@ public struct OutcomeRule: OutcomePolicy {
         case .held:
             var reasons: [String] = []
             for code in findingCodes.sorted() {
-                guard let reason = holdingFindings[code], !reasons.contains(reason) else { continue }
+                guard let reason = holdingFindings[code]?.reason, !reasons.contains(reason) else { continue }
                 reasons.append(reason)
             }
             return reasons

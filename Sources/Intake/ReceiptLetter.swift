@@ -160,40 +160,49 @@ public struct ReceiptLetter: Sendable, Equatable {
 
     // MARK: The words
 
+    /// How many of the findings that hold the disc are of each kind (`OutcomeRule.holdingFindings`).
+    private static func holds(_ codes: [String: [Receipt.Finding]]) -> [OutcomeRule.Hold: Int] {
+        var holds: [OutcomeRule.Hold: Int] = [:]
+        for (code, findings) in codes {
+            if let hold = OutcomeRule.holdingFindings[code]?.hold { holds[hold, default: 0] += findings.count }
+        }
+        return holds
+    }
+
     private static func heldExplanation(_ receipt: Receipt, codes: [String: [Receipt.Finding]]) -> [String] {
+        let holds = holds(codes)
         var sentences: [String] = []
-        if codes["patient-not-on-form"] != nil {
+        if holds[.patientNotOnForm] != nil {
             let typed = receipt.formPatient.map { names([$0]) } ?? "the patient on your form"
             sentences.append(
                 "The patient on the disc, \(names(receipt.patients)), is not the patient on your form, \(typed). "
                     + "If the disc is the wrong one, dismiss it and ask the patient for theirs; if the form was wrong, "
                     + "release the disc.")
         }
-        if codes["multiple-patients"] != nil {
+        if holds[.unexpectedPatients] != nil {
             sentences.append(
                 "The disc holds images of \(receipt.patients.count) patients: \(names(receipt.patients)). If that is "
                     + "expected, release it; otherwise dismiss it and ask for the right disc.")
         }
-        if codes["archive-damaged"] != nil || codes["split-archive"] != nil {
+        if holds[.archiveIncomplete] != nil {
             sentences.append(
                 "The archive is damaged, cut short or one part of several, so images may be missing. Ask for a new "
                     + "copy, or release this one if what arrived is enough.")
         }
-        let damaged = ["truncated", "parse-stopped", "pixel-data-truncated", "unreadable-dicom", "limit-exceeded"]
-            .reduce(0) { $0 + (codes[$1]?.count ?? 0) }
+        let damaged = (holds[.imagesDamaged] ?? 0) + (holds[.filesTooLarge] ?? 0)
         if damaged > 0 {
             sentences.append(
                 "\(count(damaged, "image is", "images are")) cut short or damaged: the copy may have stopped early, or "
                     + "the disc is scratched. Ask for a new copy, or release this one if what arrived is enough.")
         }
-        if let missing = codes["dicomdir-missing-file"] {
+        if let missing = holds[.filesMissing] {
             sentences.append(
-                "The disc's index lists \(count(missing.count, "file that is", "files that are")) not on it. If the copy was "
+                "The disc's index lists \(count(missing, "file that is", "files that are")) not on it. If the copy was "
                     + "complete, the disc is probably damaged: ask for a new copy.")
         }
-        if let conflicts = codes["duplicate-conflict"] {
+        if let conflicts = holds[.conflictingDuplicate] {
             sentences.append(
-                "\(count(conflicts.count, "image carries", "images carry")) the identity of another image, received "
+                "\(count(conflicts, "image carries", "images carry")) the identity of another image, received "
                     + "before or on this disc, with other content. Ask IT to compare them before you release the disc.")
         }
         return sentences
@@ -223,12 +232,10 @@ public struct ReceiptLetter: Sendable, Equatable {
             forwardable(finding.message) + " Please ask the imaging centre for it."
         }
         if receipt.status == "held" {
-            if codes["patient-not-on-form"] != nil {
+            let holds = holds(codes)
+            if holds[.patientNotOnForm] != nil {
                 tell.append("The disc we received shows another patient's images; please send the disc with your own.")
-            } else if !Set(codes.keys).isDisjoint(with: [
-                "archive-damaged", "split-archive", "truncated", "parse-stopped", "pixel-data-truncated",
-                "unreadable-dicom", "dicomdir-missing-file", "incomplete",
-            ]) {
+            } else if holds.keys.contains(where: \.damagesTheCopy) {
                 tell.append("The copy of your disc we received is incomplete or damaged; a new copy may be needed.")
             }
         }
