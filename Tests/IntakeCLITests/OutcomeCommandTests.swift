@@ -199,9 +199,7 @@ struct OutcomeCommandTests {
         let setup = try WatchCommandTests.Setup()
         defer { setup.remove() }
         try setup.drop("CSPINE_CT", as: "large-disc", ready: true)
-        let watch = try IntakeProcess.run([
-            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0", "--max-files", "5",
-        ])
+        let watch = try setup.watchOnce("--settle", "0", "--max-files", "5")
         #expect(watch.status == 0, "\(watch.standardError)")
         let quarantined = try list(setup.home, "quarantined")
         let id = try #require(quarantined.first?["submissionId"] as? String)

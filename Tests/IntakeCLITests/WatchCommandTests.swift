@@ -26,6 +26,11 @@ struct WatchCommandTests {
                 .sorted()
         }
 
+        /// `intake watch --once` over this inbox and home, with `options`.
+        func watchOnce(_ options: String...) throws -> IntakeProcess.Outcome {
+            try IntakeProcess.run(["watch", "--once", "--inbox", inbox, "--home", home] + options)
+        }
+
         func submissionCount() throws -> Int {
             let stats = try IntakeProcess.run(["stats", "--home", home, "--format", "csv"])
             let line = stats.text.split(separator: "\n").first { $0.hasPrefix("submissions,") } ?? "submissions,0"
@@ -45,9 +50,7 @@ struct WatchCommandTests {
         try setup.drop("CHARSETS", as: "settled", ready: false)
         try setup.drop("ENCODINGS", as: "copying", ready: false)
         #expect(FileManager.default.createFile(atPath: setup.inbox + "/copying/IM9.partial", contents: Data([1])))
-        let watch = try IntakeProcess.run([
-            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0.3",
-        ])
+        let watch = try setup.watchOnce("--settle", "0.3")
         #expect(watch.status == 0, "\(watch.standardError)")
         #expect(try setup.inboxNames() == ["copying"])
         #expect(try setup.submissionCount() == 2)
@@ -100,16 +103,12 @@ struct WatchCommandTests {
         }
         // While the copy goes on, listings 0.3 s apart never agree.
         for _ in 0..<2 {
-            let watch = try IntakeProcess.run([
-                "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0.3",
-            ])
+            let watch = try setup.watchOnce("--settle", "0.3")
             #expect(watch.status == 0)
         }
         try await copier.value
         #expect(try setup.inboxNames() == ["slow"])
-        let watch = try IntakeProcess.run([
-            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0.3",
-        ])
+        let watch = try setup.watchOnce("--settle", "0.3")
         #expect(watch.text.contains("18 instances"), "\(watch.text)")
         #expect(try setup.submissionCount() == 1)
     }
@@ -120,15 +119,10 @@ struct WatchCommandTests {
         defer { setup.remove() }
         try setup.drop("CSPINE_MR", as: "partial-disc", ready: true)
         try FileManager.default.removeItem(atPath: setup.inbox + "/partial-disc/DICOM/ST000001/SE000003/IM000018")
-        let waiting = try IntakeProcess.run([
-            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0",
-        ])
+        let waiting = try setup.watchOnce("--settle", "0")
         #expect(waiting.status == 0)
         #expect(try setup.inboxNames() == ["partial-disc"])
-        let timedOut = try IntakeProcess.run([
-            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0", "--incomplete-timeout",
-            "0",
-        ])
+        let timedOut = try setup.watchOnce("--settle", "0", "--incomplete-timeout", "0")
         #expect(timedOut.status == 0)
         #expect(timedOut.text.contains(" held "), "\(timedOut.text)")
         #expect(try setup.inboxNames().isEmpty)
@@ -185,9 +179,7 @@ struct WatchCommandTests {
                 FileManager.default.createFile(
                     atPath: "\(setup.inbox)/\(drop)/submission.json", contents: Data(text.utf8)))
         }
-        let watch = try IntakeProcess.run([
-            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0",
-        ])
+        let watch = try setup.watchOnce("--settle", "0")
         #expect(watch.status == 0, "\(watch.standardError)")
         #expect(try setup.submissionCount() == 4)
 
@@ -233,9 +225,7 @@ struct WatchCommandTests {
                 atPath: outside, contents: Data(#"{"note": "C5-6", "priority": "urgent"}"#.utf8)))
         try FileManager.default.createSymbolicLink(
             atPath: setup.inbox + "/linked-form/submission.json", withDestinationPath: outside)
-        let watch = try IntakeProcess.run([
-            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0",
-        ])
+        let watch = try setup.watchOnce("--settle", "0")
         #expect(watch.status == 0, "\(watch.standardError)")
         let queue = try IntakeProcess.run(["queue", "list", "--home", setup.home, "--format", "json"])
         let reviews = try #require(try JSONSerialization.jsonObject(with: queue.standardOutput) as? [[String: Any]])
@@ -285,9 +275,7 @@ struct WatchCommandTests {
         #expect(
             FileManager.default.createFile(
                 atPath: setup.inbox + "/.processing/20990101-000000-abcdef--lost/READY", contents: nil))
-        let watch = try IntakeProcess.run([
-            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0",
-        ])
+        let watch = try setup.watchOnce("--settle", "0")
         #expect(watch.status == 0, "\(watch.standardError)")
         #expect(watch.text.contains(" accepted drop=\(Inbox.tag("lost")): 43 instances"))
         #expect(try setup.submissionCount() == 1)
@@ -310,9 +298,7 @@ struct WatchCommandTests {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
-        let restart = try IntakeProcess.run([
-            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0",
-        ])
+        let restart = try setup.watchOnce("--settle", "0")
         #expect(restart.status == 0, "\(restart.standardError)")
         #expect(try setup.inboxNames().isEmpty)
         #expect(try setup.submissionCount() == 3)
@@ -349,9 +335,7 @@ struct WatchCommandTests {
         let setup = try Setup()
         defer { setup.remove() }
         try setup.drop("TWO_PATIENTS", as: "MUELLER JUERGEN 1951", ready: true)
-        let watch = try IntakeProcess.run([
-            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0", "--log-level", "info",
-        ])
+        let watch = try setup.watchOnce("--settle", "0", "--log-level", "info")
         #expect(watch.status == 0)
         for event in ["received", "ready and claimed", " held"] {
             #expect(watch.standardError.contains(event), "\(event)")
@@ -373,9 +357,7 @@ struct WatchCommandTests {
         try FileManager.default.createSymbolicLink(atPath: drop + "/IMAGES/DANGLING", withDestinationPath: "/nonexistent")
         #expect(link(outside, drop + "/HARDLINK") == 0)
         #expect(mkfifo(drop + "/PIPE", 0o600) == 0)
-        let watch = try IntakeProcess.run([
-            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0",
-        ])
+        let watch = try setup.watchOnce("--settle", "0")
         #expect(watch.status == 0, "\(watch.standardError)")
         #expect(try setup.submissionCount() == 1)
         let check = try IntakeProcess.run(["check", "--home", setup.home])
@@ -410,7 +392,7 @@ struct WatchCommandTests {
     func inboxOfOneCatalog() throws {
         let setup = try Setup()
         defer { setup.remove() }
-        let first = try IntakeProcess.run(["watch", "--once", "--inbox", setup.inbox, "--home", setup.home])
+        let first = try setup.watchOnce()
         #expect(first.status == 0, "\(first.standardError)")
         try setup.drop("CSPINE_CT", as: "disc", ready: true)
         let other = setup.root + "/other-home"
@@ -421,7 +403,7 @@ struct WatchCommandTests {
         let lines = refused.standardError.split(separator: "\n")
         #expect(lines.count == 1 && lines[0].contains("belongs to the catalog"), "\(lines)")
         #expect(try setup.inboxNames() == ["disc"])
-        let again = try IntakeProcess.run(["watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0"])
+        let again = try setup.watchOnce("--settle", "0")
         #expect(again.status == 0, "\(again.standardError)")
         #expect(try setup.inboxNames().isEmpty)
         #expect(try setup.submissionCount() == 1)
@@ -526,9 +508,7 @@ struct ReceiptShelfTests {
             FileManager.default.createFile(
                 atPath: setup.inbox + "/wrong patient/submission.json",
                 contents: Data(#"{"PatientName": "SMITH^ANNA", "note": "OPLL between C3 and C4"}"#.utf8)))
-        let watch = try IntakeProcess.run([
-            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0",
-        ])
+        let watch = try setup.watchOnce("--settle", "0")
         #expect(watch.status == 0, "\(watch.standardError)")
 
         let accepted = try letter(setup, "Jane Doe MR.txt")
@@ -556,9 +536,7 @@ struct ReceiptShelfTests {
         }
         // A later drop of the same name keeps the first letter and gets its own, named with its id.
         try setup.drop("CSPINE_MR", as: "Jane Doe MR", ready: true)
-        let again = try IntakeProcess.run([
-            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0",
-        ])
+        let again = try setup.watchOnce("--settle", "0")
         let id = try #require(again.text.split(separator: " ").first.map(String.init))
         #expect(try letter(setup, "Jane Doe MR.txt") == accepted)
         #expect(try letter(setup, "Jane Doe MR \(id).txt").hasPrefix("Accepted — "))
@@ -571,9 +549,7 @@ struct ReceiptShelfTests {
         defer { setup.remove() }
         // The longest letter the samples give: a damaged disc with every kind of finding.
         try setup.drop("TROUBLED", as: "troubled", ready: true)
-        let watch = try IntakeProcess.run([
-            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0", "--incomplete-timeout", "0",
-        ])
+        let watch = try setup.watchOnce("--settle", "0", "--incomplete-timeout", "0")
         #expect(watch.status == 0, "\(watch.standardError)")
         let html = try letter(setup, "troubled.html")
         for (paper, size) in [("Letter", ""), ("A4", "size: A4; ")] {
@@ -600,32 +576,24 @@ struct ReceiptShelfTests {
         try setup.drop("CSPINE_MR", as: "partial", ready: true)
         try FileManager.default.removeItem(atPath: setup.inbox + "/partial/DICOM/ST000001/SE000003/IM000018")
         #expect(FileManager.default.createFile(atPath: setup.inbox + "/notes.pdf", contents: Data("%PDF-1.4".utf8)))
-        let early = try IntakeProcess.run([
-            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0",
-        ])
+        let early = try setup.watchOnce("--settle", "0")
         #expect(early.status == 0)
         #expect(!FileManager.default.fileExists(atPath: setup.inbox + "/receipts/partial.txt"), "not before 10 minutes")
-        let late = try IntakeProcess.run([
-            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0", "--report-waiting-after", "0",
-        ])
+        let late = try setup.watchOnce("--settle", "0", "--report-waiting-after", "0")
         #expect(late.status == 0)
         let waiting = try letter(setup, "partial.txt")
         #expect(waiting.hasPrefix("Waiting — \"partial\" was not taken in yet.\n"), "\(waiting)")
         #expect(waiting.contains("lists 1 file that has not arrived"))
         #expect(try letter(setup, "notes.pdf.txt").contains("neither a folder nor an archive"))
         #expect(FileManager.default.fileExists(atPath: setup.inbox + "/receipts/partial.html"))
-        let taken = try IntakeProcess.run([
-            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0", "--incomplete-timeout", "0",
-        ])
+        let taken = try setup.watchOnce("--settle", "0", "--incomplete-timeout", "0")
         #expect(taken.status == 0)
         let held = try letter(setup, "partial.txt")
         #expect(held.hasPrefix("Held — "), "\(held)")
         #expect(held.contains("The disc's index lists 1 file that is not on it."))
         // The stray file leaves the inbox: its letter goes too.
         try FileManager.default.removeItem(atPath: setup.inbox + "/notes.pdf")
-        _ = try IntakeProcess.run([
-            "watch", "--once", "--inbox", setup.inbox, "--home", setup.home, "--settle", "0", "--report-waiting-after", "0",
-        ])
+        _ = try setup.watchOnce("--settle", "0", "--report-waiting-after", "0")
         #expect(!FileManager.default.fileExists(atPath: setup.inbox + "/receipts/notes.pdf.txt"))
     }
 }
